@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One-time, idempotent machine setup: npm dependencies, then a WebGPU adapter.
+# Where Dawn finds no adapter on Debian bookworm (no GPU, and bookworm's Mesa 22 lavapipe lacks a
+# feature Dawn requires), install Mesa 25's lavapipe from bookworm-backports, using the mirror that
+# apt is already configured with.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules/webgpu ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if node scripts/probe-adapter.mjs 2>/dev/null; then
+  exit 0
+fi
+
+how_to="Install a Vulkan driver that Dawn accepts: a GPU driver, or Mesa >= 24's lavapipe
+(Debian bookworm: libvulkan1 and mesa-vulkan-drivers from bookworm-backports), then re-run npm run setup."
+
+if [ ! -r /etc/os-release ] || ! grep -q '^VERSION_CODENAME=bookworm' /etc/os-release; then
+  echo "setup: no WebGPU adapter found, and this is not Debian bookworm, so nothing is installed automatically." >&2
+  echo "$how_to" >&2
+  exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: no WebGPU adapter found; installing Mesa from bookworm-backports needs root (run: sudo npm run setup)." >&2
+  echo "$how_to" >&2
+  exit 1
+fi
+
+# The Debian mirror apt already uses: the first URI serving the 'bookworm' suite, from deb822 or one-line sources.
+mirror=$(awk '
+  /^URIs:/ { uri = $2 }
+  /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm" && uri != "") { print uri; exit } }
+' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+if [ -z "$mirror" ]; then
+  mirror=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+fi
+if [ -z "$mirror" ]; then
+  echo "setup: could not find the Debian mirror in /etc/apt/sources.list*; $how_to" >&2
+  exit 1
+fi
+
+backports=/etc/apt/sources.list.d/tadt-bookworm-backports.sources
+if [ ! -f "$backports" ]; then
+  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  {
+    echo "Types: deb"
+    echo "URIs: $mirror"
+    echo "Suites: bookworm-backports"
+    echo "Components: main"
+    [ -f "$keyring" ] && echo "Signed-By: $keyring"
+  } > "$backports.tmp"
+  mv "$backports.tmp" "$backports"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq -t bookworm-backports libvulkan1 mesa-vulkan-drivers >/dev/null
+
+if ! node scripts/probe-adapter.mjs; then
+  echo "setup: Mesa from bookworm-backports is installed but Dawn still finds no adapter." >&2
+  echo "$how_to" >&2
+  exit 1
+fi
