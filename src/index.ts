@@ -1,0 +1,2 @@
+// The public API of tadt-webgpu.
+export * from './runtime/index.ts';

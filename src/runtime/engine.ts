@@ -1,0 +1,304 @@
+import { availableParallelism } from 'node:os';
+import { create, globals } from 'webgpu';
+import { BufferPool } from './buffer-pool.ts';
+import { Dispatch, type DispatchSpec, type Step } from './dispatch.ts';
+import { GpuError, withErrorScopes } from './errors.ts';
+import { PipelineCache } from './pipeline-cache.ts';
+import { loadShader } from './shaders.ts';
+import { bytesPerElement, type DType, Tensor } from './tensor.ts';
+
+export interface EngineOptions {
+  /** Picks the adapter whose name contains this text (Dawn's `adapter=` flag). Env: TADT_ADAPTER. */
+  adapter?: string;
+  /** Dawn backend: vulkan, metal, d3d12, opengl, null. Env: TADT_BACKEND. */
+  backend?: string;
+  powerPreference?: GPUPowerPreference;
+}
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** A CPU implementation (llvmpipe/lavapipe, SwiftShader): kernels pick their CPU-friendly variant. */
+  software: boolean;
+  features: string[];
+}
+
+export const NO_ADAPTER_HELP =
+  'No WebGPU adapter found. Run `npm run setup` (as root on Debian bookworm it installs Mesa 25 lavapipe ' +
+  'from bookworm-backports), or install a Vulkan driver for your GPU.';
+
+const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
+const LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+Object.assign(globalThis, globals);
+
+/** Creates an engine: the Dawn instance, one adapter and one device, with pools and caches. */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  // llvmpipe reads this when the driver loads; its default thread count made first dispatches ~50x slower.
+  process.env.LP_NUM_THREADS ??= String(availableParallelism());
+  const flags: string[] = [];
+  const backend = options.backend ?? process.env.TADT_BACKEND;
+  const adapterName = options.adapter ?? process.env.TADT_ADAPTER;
+  if (backend) flags.push(`backend=${backend}`);
+  if (adapterName) flags.push(`adapter=${adapterName}`);
+  const gpu = create(flags);
+  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
+  if (!adapter) throw new Error(NO_ADAPTER_HELP + (flags.length ? ` (flags: ${flags.join(' ')})` : ''));
+  const requiredLimits: Record<string, number> = {};
+  for (const name of LIMITS) requiredLimits[name] = adapter.limits[name];
+  const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ label: 'tadt', requiredLimits, requiredFeatures });
+  return new Engine(gpu, adapter, device);
+}
+
+/**
+ * Owns the Dawn instance, adapter and device for as long as anything made from them lives.
+ * Dawn's instance is freed when its JS object is garbage-collected, and a device that outlives it
+ * crashes the process a few allocations later, so the instance is a field here, not a local.
+ */
+export class Engine {
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  readonly adapterReport: AdapterReport;
+  private readonly dispatches = new Set<Dispatch>();
+  private readonly staging: GPUBuffer[] = [];
+  private readonly pendingMaps = new Set<Promise<unknown>>();
+  private lostMessage: string | null = null;
+  private destroyed = false;
+  private timestampQueries: { set: GPUQuerySet; resolve: GPUBuffer } | null = null;
+
+  constructor(
+    private readonly gpu: GPU,
+    readonly adapter: GPUAdapter,
+    readonly device: GPUDevice,
+  ) {
+    this.pool = new BufferPool(device);
+    this.pipelines = new PipelineCache(device);
+    const info = adapter.info;
+    const text = `${info.vendor} ${info.architecture} ${info.description}`.toLowerCase();
+    this.adapterReport = {
+      vendor: info.vendor,
+      architecture: info.architecture,
+      description: info.description,
+      software: /llvmpipe|lavapipe|swiftshader|software/.test(text),
+      features: [...device.features].sort(),
+    };
+    void device.lost.then((lost) => {
+      if (!this.destroyed) this.lostMessage = `device lost (${lost.reason}): ${lost.message}`;
+    });
+  }
+
+  /** "llvmpipe (mesa, Mesa 25.0.7 ...)": how results name the device that produced them. */
+  get adapterName(): string {
+    const { vendor, architecture, description } = this.adapterReport;
+    return [description || architecture, vendor && `(${vendor}${architecture ? ` ${architecture}` : ''})`]
+      .filter(Boolean)
+      .join(' ');
+  }
+
+  get hasTimestamps(): boolean {
+    return this.device.features.has('timestamp-query');
+  }
+
+  /** Keeps the instance reachable from the engine (see the class comment). */
+  get instance(): GPU {
+    return this.gpu;
+  }
+
+  tensor<D extends DType = 'f32'>(shape: readonly number[], label: string, dtype: D = 'f32' as D): Tensor<D> {
+    this.assertUsable(label);
+    const numel = shape.reduce((a, b) => a * b, 1);
+    if (!Number.isInteger(numel) || numel < 0) throw new RangeError(`${label}: bad shape [${shape}]`);
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const buffer = this.pool.acquire(Math.max(4, numel * bytesPerElement(dtype)), usage, label);
+    return new Tensor(this, shape, dtype, buffer, label);
+  }
+
+  /** A tensor filled from `data`. */
+  upload<D extends DType>(shape: readonly number[], label: string, dtype: D, data: Parameters<Tensor<D>['write']>[0]) {
+    const t = this.tensor(shape, label, dtype);
+    if (data.length !== t.size) throw new RangeError(`${label}: ${data.length} values for shape [${shape}]`);
+    t.write(data);
+    return t;
+  }
+
+  /** Builds pipeline, bind group and uniform buffer once; see Dispatch. */
+  async prepare(spec: DispatchSpec): Promise<Dispatch> {
+    this.assertUsable(spec.op);
+    const source = typeof spec.shader === 'string' ? loadShader(spec.shader) : spec.shader.source;
+    const pipeline = await this.pipelines.get(spec.op, source, spec.constants);
+    const what = spec.shapes ? `${spec.op} ${spec.shapes}` : spec.op;
+    return withErrorScopes(this.device, what, () => {
+      let uniformBuffer: GPUBuffer | null = null;
+      const entries: GPUBindGroupEntry[] = [];
+      if (spec.uniforms) {
+        uniformBuffer = this.device.createBuffer({
+          label: `${spec.op} uniforms`,
+          size: spec.uniforms.byteLength,
+          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        });
+        this.device.queue.writeBuffer(uniformBuffer, 0, spec.uniforms);
+        entries.push({ binding: 0, resource: { buffer: uniformBuffer } });
+      }
+      spec.buffers.forEach((b, i) => {
+        const buffer = b instanceof Tensor ? b.buffer : b;
+        if (b instanceof Tensor && b.isReleased) throw new GpuError(what, `tensor ${b.label} was released`);
+        entries.push({ binding: i + 1, resource: { buffer } });
+      });
+      const bindGroup = this.device.createBindGroup({
+        label: spec.op,
+        layout: pipeline.getBindGroupLayout(0),
+        entries,
+      });
+      const dispatch = new Dispatch(spec.op, pipeline, bindGroup, spec.workgroups, this.device, uniformBuffer);
+      this.dispatches.add(dispatch);
+      return dispatch;
+    });
+  }
+
+  /** Frees a dispatch's uniform buffer when a plan is rebuilt. */
+  discard(dispatch: Dispatch): void {
+    if (this.dispatches.delete(dispatch)) dispatch.destroy();
+  }
+
+  /**
+   * Records all steps into one command encoder (consecutive dispatches share a compute pass) and
+   * submits once. With `timing` and a timestamp-capable adapter, resolves to the GPU time in ms.
+   */
+  async run(steps: Step[], options: { label?: string; timing?: boolean } = {}): Promise<number | null> {
+    const label = options.label ?? steps.map((s) => ('op' in s ? s.op : 'copy')).join('+');
+    this.assertUsable(label);
+    const timing = options.timing && this.hasTimestamps ? this.timestamps() : null;
+    await withErrorScopes(this.device, label, () => {
+      const encoder = this.device.createCommandEncoder({ label });
+      const segments = splitIntoPasses(steps);
+      segments.forEach((segment, i) => {
+        if (Array.isArray(segment)) {
+          const timestampWrites = timing && {
+            querySet: timing.set,
+            beginningOfPassWriteIndex: i === 0 ? 0 : undefined,
+            endOfPassWriteIndex: i === segments.length - 1 ? 1 : undefined,
+          };
+          const pass = encoder.beginComputePass({ label, ...(timestampWrites ? { timestampWrites } : {}) });
+          for (const d of segment) d.encode(pass);
+          pass.end();
+        } else {
+          const { from, to, bytes, fromOffset = 0, toOffset = 0 } = segment.copy;
+          encoder.copyBufferToBuffer(bufferOf(from), fromOffset, bufferOf(to), toOffset, bytes);
+        }
+      });
+      if (timing) encoder.resolveQuerySet(timing.set, 0, 2, timing.resolve, 0);
+      this.device.queue.submit([encoder.finish()]);
+    });
+    if (!timing) return null;
+    const ticks = new BigUint64Array((await this.readBytes(timing.resolve, 0, 16, 'timestamps')).buffer);
+    return Number(ticks[1] - ticks[0]) / 1e6;
+  }
+
+  /** Waits until the GPU has finished everything submitted so far. */
+  async finish(): Promise<void> {
+    await this.guard('finish', this.device.queue.onSubmittedWorkDone());
+  }
+
+  /** Copies `bytes` from a buffer through a mappable staging buffer. */
+  async readBytes(buffer: GPUBuffer, offset: number, bytes: number, label: string): Promise<Uint8Array> {
+    this.assertUsable(label);
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const staging = this.takeStaging(size);
+    const encoder = this.device.createCommandEncoder({ label: `read ${label}` });
+    encoder.copyBufferToBuffer(buffer, offset, staging, 0, size);
+    this.device.queue.submit([encoder.finish()]);
+    const mapping = staging.mapAsync(GPUMapMode.READ, 0, size);
+    this.pendingMaps.add(mapping);
+    try {
+      await this.guard(`read ${label}`, mapping);
+    } finally {
+      this.pendingMaps.delete(mapping);
+    }
+    const out = new Uint8Array(bytes);
+    out.set(new Uint8Array(staging.getMappedRange(0, size), 0, bytes));
+    staging.unmap();
+    this.staging.push(staging);
+    return out;
+  }
+
+  /**
+   * Releases every GPU object. Waits for pending buffer maps first: destroying a buffer with a map in
+   * flight can make the bindings settle its promise twice.
+   */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    await Promise.allSettled([...this.pendingMaps]);
+    this.destroyed = true;
+    for (const d of this.dispatches) d.destroy();
+    this.dispatches.clear();
+    for (const b of this.staging) b.destroy();
+    this.staging.length = 0;
+    this.timestampQueries?.set.destroy();
+    this.timestampQueries?.resolve.destroy();
+    this.pool.destroy();
+    this.device.destroy();
+  }
+
+  private takeStaging(size: number): GPUBuffer {
+    const i = this.staging.findIndex((b) => b.size >= size && b.size <= 4 * size);
+    if (i >= 0) return this.staging.splice(i, 1)[0];
+    return this.device.createBuffer({
+      label: 'readback staging',
+      size: BufferPool.sizeClass(size),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  private timestamps(): { set: GPUQuerySet; resolve: GPUBuffer } {
+    this.timestampQueries ??= {
+      set: this.device.createQuerySet({ label: 'pass timestamps', type: 'timestamp', count: 2 }),
+      resolve: this.device.createBuffer({
+        label: 'timestamp resolve',
+        size: 16,
+        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+      }),
+    };
+    return this.timestampQueries;
+  }
+
+  /** Rejects instead of hanging when the device is lost while `promise` waits on it. */
+  private guard<T>(what: string, promise: Promise<T>): Promise<T> {
+    const lost = this.device.lost.then((info) => {
+      throw new GpuError(what, `device lost (${info.reason}): ${info.message}`);
+    });
+    return Promise.race([promise, lost]);
+  }
+
+  private assertUsable(what: string): void {
+    if (this.destroyed) throw new GpuError(what, 'the engine was destroyed');
+    if (this.lostMessage) throw new GpuError(what, this.lostMessage);
+  }
+}
+
+function bufferOf(b: Tensor | GPUBuffer): GPUBuffer {
+  return b instanceof Tensor ? b.buffer : b;
+}
+
+function splitIntoPasses(steps: Step[]): (Dispatch[] | Exclude<Step, Dispatch>)[] {
+  const out: (Dispatch[] | Exclude<Step, Dispatch>)[] = [];
+  for (const step of steps) {
+    if (step instanceof Dispatch) {
+      const last = out[out.length - 1];
+      if (Array.isArray(last)) last.push(step);
+      else out.push([step]);
+    } else out.push(step);
+  }
+  return out;
+}

@@ -1,0 +1,7 @@
+export { createEngine, Engine, NO_ADAPTER_HELP, type AdapterReport, type EngineOptions } from './engine.ts';
+export { Tensor, type DType } from './tensor.ts';
+export { Dispatch, grid1d, type DispatchSpec, type Step, type CopyStep, type Workgroups } from './dispatch.ts';
+export { GpuError } from './errors.ts';
+export { Uniforms } from './uniforms.ts';
+export { BufferPool } from './buffer-pool.ts';
+export { PipelineCache } from './pipeline-cache.ts';

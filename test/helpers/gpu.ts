@@ -1,0 +1,17 @@
+import { createEngine, type Engine } from '../../src/runtime/engine.ts';
+
+let shared: Promise<Engine> | null = null;
+
+/**
+ * One engine for the whole mocha run. No adapter is a failure, never a skip: the error carries the
+ * how-to from NO_ADAPTER_HELP.
+ */
+export function gpuEngine(): Promise<Engine> {
+  shared ??= createEngine();
+  return shared;
+}
+
+export async function destroySharedEngine(): Promise<void> {
+  if (shared) await (await shared).destroy();
+  shared = null;
+}
