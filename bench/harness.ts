@@ -1,0 +1,96 @@
+import type { Engine } from '../src/runtime/engine.ts';
+import type { Step } from '../src/runtime/dispatch.ts';
+
+/** One microbenchmark row: the shape belongs in the name. */
+export interface KernelCase {
+  name: string;
+  /** Useful floating-point operations per run (direct-convolution count for convs). */
+  flops?: number;
+  /** Bytes that must move per run (inputs read once + outputs written once). */
+  bytes?: number;
+  setup(engine: Engine): Promise<{ steps: Step[]; dispose(): void }>;
+}
+
+export interface Timing {
+  medianMs: number;
+  p90Ms: number;
+  gpuMedianMs: number | null;
+  runs: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Wall time of submit-to-completion per run, after `warmup` untimed runs; GPU time where timestamps exist. */
+export async function measure(engine: Engine, steps: Step[], runs = 10, warmup = 2): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) {
+    await engine.run(steps);
+    await engine.finish();
+  }
+  const wall: number[] = [];
+  const gpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const g = await engine.run(steps, { timing: true });
+    await engine.finish();
+    wall.push(performance.now() - t0);
+    if (g !== null) gpu.push(g);
+  }
+  wall.sort((a, b) => a - b);
+  gpu.sort((a, b) => a - b);
+  return {
+    medianMs: quantile(wall, 0.5),
+    p90Ms: quantile(wall, 0.9),
+    gpuMedianMs: gpu.length ? quantile(gpu, 0.5) : null,
+    runs,
+  };
+}
+
+export interface Row {
+  bench: string;
+  name: string;
+  adapter: string;
+  medianMs: number;
+  p90Ms: number;
+  gpuMs: number | null;
+  gflops: number | null;
+  gbps: number | null;
+  fps?: number;
+  [extra: string]: unknown;
+}
+
+export function toRow(bench: string, name: string, adapter: string, t: Timing, flops?: number, bytes?: number): Row {
+  return {
+    bench,
+    name,
+    adapter,
+    medianMs: round(t.medianMs),
+    p90Ms: round(t.p90Ms),
+    gpuMs: t.gpuMedianMs === null ? null : round(t.gpuMedianMs),
+    gflops: flops ? round(flops / (t.medianMs * 1e6)) : null,
+    gbps: bytes ? round(bytes / (t.medianMs * 1e6)) : null,
+  };
+}
+
+export function round(v: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export function printRow(row: Row, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(row));
+    return;
+  }
+  const cells = [
+    row.name.padEnd(52),
+    `${row.medianMs.toFixed(2)} ms`.padStart(12),
+    `p90 ${row.p90Ms.toFixed(2)}`.padStart(12),
+    row.gpuMs === null ? '' : `gpu ${row.gpuMs.toFixed(2)} ms`,
+    row.gflops === null ? '' : `${row.gflops.toFixed(1)} GFLOP/s`,
+    row.gbps === null ? '' : `${row.gbps.toFixed(2)} GB/s`,
+    row.fps === undefined ? '' : `${row.fps.toFixed(2)} FPS`,
+  ];
+  console.log(cells.filter(Boolean).join('  '));
+}

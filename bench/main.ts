@@ -1,0 +1,33 @@
+// npm run bench -- <kernels|backbone|track> [--json] [--filter TEXT] [--runs N] [bench-specific options]
+import { parseArgs } from 'node:util';
+import { createEngine } from '../src/runtime/engine.ts';
+import { benchKernels } from './kernels.ts';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  strict: false,
+  options: {
+    json: { type: 'boolean', default: false },
+    filter: { type: 'string' },
+    runs: { type: 'string', default: '10' },
+  },
+});
+const which = positionals[0] ?? 'kernels';
+const json = values.json === true;
+const runs = Math.max(3, Number(values.runs));
+const engine = await createEngine();
+if (!json) console.log(`# ${which} on ${engine.adapterName}, ${new Date().toISOString().slice(0, 10)}, median of ${runs} runs`);
+try {
+  switch (which) {
+    case 'kernels':
+      await benchKernels(engine, { json, filter: values.filter as string | undefined, runs });
+      break;
+    default: {
+      const mod = (await import(`./${which}.ts`).catch(() => null)) as { run?: Function } | null;
+      if (!mod?.run) throw new Error(`unknown bench "${which}": use kernels, backbone or track`);
+      await mod.run(engine, { json, runs, argv: process.argv.slice(3) });
+    }
+  }
+} finally {
+  await engine.destroy();
+}
