@@ -1,0 +1,102 @@
+/**
+ * Every TADT parameter in one place. Defaults follow the authors' official Matlab code (profile
+ * `official`); `pytorch-port` follows the public PyTorch port; the paper's printed values are
+ * options (see PAPER_OVERRIDES).
+ */
+export type Profile = 'official' | 'pytorch-port';
+
+export interface TadtConfig {
+  profile: Profile;
+  /** Target size sqrt(w*h) is rescaled into [minTargetSize, maxTargetSize] (spec 1.2). */
+  minTargetSize: number;
+  maxTargetSize: number;
+  /** Search window = maxTargetSize * windowFactor before alignment (spec 1.3). */
+  windowFactor: number;
+  /** Ridge regression (spec 3.2). */
+  ridge: {
+    loss: 'dead-zone' | 'mse';
+    optimizer: 'adam' | 'sgd';
+    iterations: number;
+    /** Early stop when an iteration's loss falls below this (Adam profile); null: run all iterations. */
+    stopLoss: number | null;
+    learningRate: number;
+    biasLearningRate: number;
+    momentum: number;
+    weightDecay: number;
+    seed: number;
+  };
+  ranking: { resize: 'bicubic-antialias' | 'bilinear-align-corners'; pairs: 'gap1' | 'all-gaps'; seed: number };
+  selection: { top41: number; top43: number; minTotal: number; balanceTop: number };
+  pyramid: { scales: [number, number, number]; weights: [number, number, number]; alignCorners: boolean };
+  response: { upsample: 'matlab-bicubic' | 'torch-bicubic-align-corners'; tieOrder: 'column-major' | 'row-major' };
+  frameResize: 'bicubic-antialias' | 'bilinear';
+  /** Largest search window side in rescaled pixels; null = no clamp (the references have none). */
+  maxWindow: number | null;
+}
+
+export function defaultConfig(profile: Profile = 'official'): TadtConfig {
+  const F = 45;
+  const common = {
+    minTargetSize: 44,
+    maxTargetSize: 59,
+    windowFactor: 3,
+    selection: { top41: 80, top43: 300, minTotal: 250, balanceTop: 50 },
+    maxWindow: null,
+  };
+  if (profile === 'official') {
+    return {
+      ...common,
+      profile,
+      ridge: {
+        loss: 'dead-zone',
+        optimizer: 'adam',
+        iterations: 100,
+        stopLoss: 0.02,
+        learningRate: 5e-7,
+        biasLearningRate: 1e-6,
+        momentum: 0.9,
+        weightDecay: 1000,
+        seed: 4321,
+      },
+      ranking: { resize: 'bicubic-antialias', pairs: 'gap1', seed: 1234 },
+      pyramid: { scales: [F / (F + 2), 1, F / (F - 2)], weights: [0.99, 1, 1.0055], alignCorners: true },
+      response: { upsample: 'matlab-bicubic', tieOrder: 'column-major' },
+      frameResize: 'bicubic-antialias',
+    };
+  }
+  return {
+    ...common,
+    profile,
+    selection: { ...common.selection, balanceTop: 49 },
+    ridge: {
+      loss: 'mse',
+      optimizer: 'sgd',
+      iterations: 100,
+      stopLoss: null,
+      learningRate: 1e-9,
+      biasLearningRate: 1e-9,
+      momentum: 0.9,
+      weightDecay: 1000,
+      seed: 4321,
+    },
+    ranking: { resize: 'bilinear-align-corners', pairs: 'all-gaps', seed: 1234 },
+    pyramid: { scales: [F / (F + 2), 1, F / (F - 2)], weights: [0.99, 1, 1.0055], alignCorners: false },
+    response: { upsample: 'torch-bicubic-align-corners', tieOrder: 'row-major' },
+    frameResize: 'bilinear',
+  };
+}
+
+/** The paper's printed values, where they differ from both code bases (the paper's Table and text). */
+export const PAPER_OVERRIDES = {
+  ridgeIterations: 50,
+  top43: 250,
+  growthWeight: 1.005,
+} as const;
+
+export function paperConfig(profile: Profile = 'official'): TadtConfig {
+  const c = defaultConfig(profile);
+  c.ridge.iterations = PAPER_OVERRIDES.ridgeIterations;
+  c.selection.top43 = PAPER_OVERRIDES.top43;
+  c.pyramid.weights = [c.pyramid.weights[0], 1, PAPER_OVERRIDES.growthWeight];
+  return c;
+}
