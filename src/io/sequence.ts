@@ -1,0 +1,183 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { type Box, checkBoxSize, fromOneBased } from './box.ts';
+import { SequenceError } from './errors.ts';
+import { parseGroundTruth } from './groundtruth.ts';
+
+export type Layout = 'otb' | 'vot' | 'frames';
+
+export interface Sequence {
+  /** Result-file stem: the folder name, plus `-N` for `groundtruth_rect.N.txt` (OTB's Jogging-1). */
+  name: string;
+  dir: string;
+  /** Absolute paths in natural name order, already cut to the annotated range and start/end. */
+  frames: string[];
+  /** 1-based frame number of frames[0] in the folder (the start option, or gtFirstFrame). */
+  firstFrame: number;
+  /** 0-based, one per frame; null where the file says NaN. Null array when there is no file. */
+  groundTruth: (Box | null)[] | null;
+  /** 0-based pixel coordinates. */
+  initBox: Box;
+  layout: Layout;
+  /** Things the loader adjusted that a user comparing scores should know about. */
+  notes: string[];
+}
+
+export interface OpenOptions {
+  /** 1-based x,y,w,h as typed on the command line; overrides the ground truth's first box. */
+  box?: Box;
+  /** 1-based inclusive frame numbers (positions in the sorted frame list). */
+  start?: number;
+  end?: number;
+  /** Ground-truth file name (relative to the sequence folder) when a folder has several. */
+  gtFile?: string;
+  /**
+   * The frame number that ground-truth line 1 annotates. OTB's David annotates images
+   * 300..770 with 471 lines, so it needs `{ start: 300, gtFirstFrame: 300 }`; default 1.
+   */
+  gtFirstFrame?: number;
+}
+
+export interface SequenceEntry {
+  name: string;
+  dir: string;
+  gtFile: string;
+}
+
+const IMAGE = /\.(jpe?g|png)$/i;
+const OTB_GT = /^groundtruth_rect(?:\.(\d+))?\.txt$/;
+const VOT_GT = 'groundtruth.txt';
+const natural = new Intl.Collator('en', { numeric: true }).compare;
+
+const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+
+/** OTB keeps frames in img/, VOT in color/, the legacy VOT toolkit and plain folders at the top. */
+function findFrames(dir: string): string[] | null {
+  for (const sub of ['img', 'color', '.']) {
+    const d = join(dir, sub);
+    if (!isDir(d)) continue;
+    const names = readdirSync(d).filter((n) => IMAGE.test(n) && isFile(join(d, n)));
+    if (names.length > 0) return names.sort(natural).map((n) => join(d, n));
+  }
+  return null;
+}
+
+/** Ground-truth files in preference order: groundtruth_rect.txt, groundtruth_rect.N.txt, groundtruth.txt. */
+function findGroundTruthFiles(dir: string): string[] {
+  const names = readdirSync(dir).filter((n) => isFile(join(dir, n)));
+  const rank = (n: string) => (n === 'groundtruth_rect.txt' ? 0 : OTB_GT.test(n) ? 1 : n === VOT_GT ? 2 : 3);
+  return names.filter((n) => rank(n) < 3).sort((a, b) => rank(a) - rank(b) || natural(a, b));
+}
+
+function entryName(dir: string, gtFile: string): string {
+  const target = OTB_GT.exec(basename(gtFile))?.[1];
+  return target === undefined ? basename(dir) : `${basename(dir)}-${target}`;
+}
+
+/**
+ * A numbering gap means a frame file is missing. With ground truth that would silently shift
+ * every later annotation by one frame, so it is an error; for a bare folder it is only a note.
+ */
+function checkNumbering(frames: string[], hasGt: boolean, notes: string[]): void {
+  const nums = frames.map((f) => /(\d+)\.\w+$/.exec(basename(f))?.[1]);
+  if (nums.some((n) => n === undefined)) return;
+  for (let i = 1; i < nums.length; i++) {
+    if (Number(nums[i]) === Number(nums[i - 1]) + 1) continue;
+    const msg = `frame numbering jumps from ${basename(frames[i - 1])} to ${basename(frames[i])}`;
+    if (hasGt) throw new SequenceError(`${msg}: a frame file is missing, so ground truth would be misaligned`);
+    notes.push(msg);
+  }
+}
+
+/** Opens an OTB, VOT or plain-frames folder; see OpenOptions for the frame-range rules. */
+export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
+  dir = resolve(dir);
+  if (!isDir(dir)) throw new SequenceError(`${dir}: not a directory`);
+  const notes: string[] = [];
+  let frames = findFrames(dir);
+  if (!frames) throw new SequenceError(`${dir}: no frames (*.jpg, *.jpeg, *.png) in img/, color/ or the folder itself`);
+
+  const candidates = opts.gtFile !== undefined ? [opts.gtFile] : findGroundTruthFiles(dir);
+  const gtFile = candidates.length > 0 ? resolve(dir, candidates[0]) : null;
+  if (candidates.length > 1 && opts.gtFile === undefined && OTB_GT.test(candidates[1])) {
+    notes.push(`several targets (${candidates.join(', ')}): using ${candidates[0]}; choose with gtFile`);
+  }
+  const layout: Layout = gtFile === null ? 'frames' : OTB_GT.test(basename(gtFile)) ? 'otb' : 'vot';
+  checkNumbering(frames, gtFile !== null, notes);
+
+  let gt: (Box | null)[] | null = null;
+  // frame number of ground-truth line 1, and so of the first frame that can be used
+  const first = gtFile === null ? 1 : checkFrameNumber(opts.gtFirstFrame ?? 1, 'gtFirstFrame', frames.length);
+  if (gtFile !== null) {
+    gt = readGroundTruth(gtFile, layout, frames.length - (first - 1), first, notes);
+    frames = frames.slice(0, first - 1 + gt.length);
+  }
+
+  const start = checkFrameNumber(opts.start ?? first, 'start', frames.length);
+  const end = checkFrameNumber(opts.end ?? frames.length, 'end', frames.length);
+  if (start < first) throw new SequenceError(`start ${start} is before frame ${first}, the first annotated frame`);
+  if (end < start) throw new SequenceError(`end ${end} is before start ${start}`);
+  frames = frames.slice(start - 1, end);
+  gt = gt?.slice(start - first, end - first + 1) ?? null;
+
+  let initBox: Box;
+  if (opts.box !== undefined) {
+    checkBoxSize(opts.box, 'init box (1-based)');
+    initBox = fromOneBased(opts.box);
+  } else if (gt === null) {
+    throw new SequenceError(
+      `${dir}: no ground-truth file (groundtruth_rect.txt, groundtruth_rect.N.txt or groundtruth.txt); pass an init box x,y,w,h`,
+    );
+  } else {
+    const b = gt[0];
+    if (b === null) throw new SequenceError(`${gtFile}: ground truth for start frame ${start} is NaN; pass an init box`);
+    checkBoxSize(b, `ground-truth box for frame ${start} (0-based)`);
+    initBox = b;
+  }
+  const name = gtFile === null ? basename(dir) : entryName(dir, gtFile);
+  return { name, dir, frames, firstFrame: start, groundTruth: gt, initBox, layout, notes };
+}
+
+/**
+ * Reads ground truth (converted to 0-based) for the `available` frames from frame `first` on,
+ * cut to whichever of frames and lines runs out first, as OTB's Football1 and Board need.
+ */
+function readGroundTruth(gtFile: string, layout: Layout, available: number, first: number, notes: string[]): (Box | null)[] {
+  if (!isFile(gtFile)) throw new SequenceError(`${gtFile}: ground-truth file not found`);
+  const raw = parseGroundTruth(readFileSync(gtFile, 'utf8'), gtFile, layout === 'vot');
+  const n = Math.min(available, raw.length);
+  if (raw.length !== available) {
+    notes.push(
+      `${available} frames from frame ${first} but ${raw.length} ground-truth lines in ${basename(gtFile)}: ` +
+        `using ${n} frames (${first}..${first + n - 1})`,
+    );
+  }
+  return raw.slice(0, n).map((b) => (b === null ? null : fromOneBased(b)));
+}
+
+function checkFrameNumber(v: number, what: string, count: number): number {
+  if (!Number.isInteger(v) || v < 1 || v > count) {
+    throw new SequenceError(`${what} = ${v} must be a whole frame number in 1..${count}`);
+  }
+  return v;
+}
+
+/**
+ * Immediate subfolders of `root` that hold frames and ground truth, one entry per target
+ * (a folder with groundtruth_rect.1.txt and .2.txt gives two), in natural name order.
+ */
+export function listSequences(root: string): SequenceEntry[] {
+  root = resolve(root);
+  if (!isDir(root)) throw new SequenceError(`${root}: not a directory`);
+  const out: SequenceEntry[] = [];
+  for (const name of readdirSync(root).sort(natural)) {
+    const dir = join(root, name);
+    if (!isDir(dir) || findFrames(dir) === null) continue;
+    const gts = findGroundTruthFiles(dir);
+    // groundtruth_rect.txt, when present, is the whole story; else every .N file is a target.
+    const chosen = gts[0] === 'groundtruth_rect.txt' || gts[0] === VOT_GT ? [gts[0]] : gts.filter((g) => g !== VOT_GT);
+    for (const gtFile of chosen) out.push({ name: entryName(dir, gtFile), dir, gtFile });
+  }
+  return out;
+}
