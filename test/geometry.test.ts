@@ -10,7 +10,7 @@ import {
   toRescaledBox,
   updateState,
 } from '../src/tracker/geometry.ts';
-import { sharedPath } from './helpers/shared.ts';
+import { sharedPath } from '../src/eval/shared-data.ts';
 
 interface RefFrame {
   frame: number;
