@@ -1,0 +1,34 @@
+// The `tadt` command line: track, eval, weights, demo, info.
+import { EVAL_HELP, evalCommand } from './eval.ts';
+
+const HELP = `tadt: TADT (Target-Aware Deep Tracking) on WebGPU
+
+  tadt track <sequence-dir|dataset-root> [options]   track a sequence (tadt track --help)
+  tadt eval [options]                                success/precision tables and plots
+  tadt weights convert <file.mat> | download         install VGG-16 weights
+  tadt demo [--dataset ROOT]                         generate a sequence, track it, score it
+  tadt info                                          the WebGPU adapter in use
+
+${EVAL_HELP}`;
+
+const [command, ...rest] = process.argv.slice(2);
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  eval: evalCommand,
+  track: async (argv) => (await import('./track.ts')).trackCommand(argv),
+  weights: async (argv) => (await import('./weights.ts')).weightsCommand(argv),
+  demo: async (argv) => (await import('./demo.ts')).demoCommand(argv),
+  info: async () => (await import('./info.ts')).infoCommand(),
+};
+
+if (!command || command === '--help' || command === 'help' || !commands[command]) {
+  console.log(HELP);
+  process.exitCode = command && command !== '--help' && command !== 'help' ? 2 : 0;
+} else {
+  try {
+    await commands[command](rest);
+  } catch (e) {
+    console.error(`tadt ${command}: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.TADT_DEBUG) console.error(e);
+    process.exitCode = 1;
+  }
+}
