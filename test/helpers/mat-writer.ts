@@ -1,10 +1,10 @@
 // A small MAT-file Level 5 writer for tests, written from the public format description
 // independently of the reader, so that reader bugs are not mirrored here.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { sharedPath } from '../../src/eval/shared-data.ts';
 
 const MI = {
   int8: 1, uint8: 2, int16: 3, uint16: 4, int32: 5, uint32: 6, single: 7, double: 9, int64: 12, uint64: 13,
@@ -227,13 +227,30 @@ export function simplenn(specs: readonly ConvSpec[], opts: SimplennOptions): Buf
 
 // ---- files the weight tests share ----
 
-/** The third-party (scipy-written) synthetic VGG file; $TADT_SHARED defaults to <repo>/../shared. */
+/** The third-party (scipy-written) synthetic VGG file; throws, naming where it is expected, if missing. */
 export function sharedWeightsMat(): string {
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const shared = process.env.TADT_SHARED || join(repo, '..', 'shared');
-  return join(shared, 'weights', 'vgg16-synthetic-conv4.mat');
+  return sharedPath('weights', 'vgg16-synthetic-conv4.mat');
 }
 
+/** SHA-256 of the shared file, from shared/weights/README.md. */
+export const SHARED_MAT_SHA256 = '53290c8e35299980c56466aa0de4ab3cd4b5886e4bec9aa00f53560a567fc796';
+/** numpy: sha256 over its layers conv1_1..conv4_3 of W[ky,kx,ci,co] in C order as <f4, then b. */
+export const SHARED_HWIO_SHA256 = '844e69cd427f1686970c56327c8697ef8b60f017a62d94cc655496352bad5b14';
+
+export function writeIn(dir: string, name: string, content: Buffer | string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory, removed when the test process exits (they hold 30 MB caches). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'tadt-weights-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tadt-weights-'));
+  tempDirs.push(dir);
+  return dir;
 }
