@@ -1,0 +1,71 @@
+// npm run bench -- backbone [--size 180] [--variant winograd|winograd-subgroup|tiled] [--layers] [--subgroups]
+// The VGG trunk per frame (synthetic weights): all of conv4_3, then conv4_3 restricted to 300
+// channels as after frame 1. --layers adds a row per conv layer. --subgroups runs on a second
+// device that has the `subgroups` feature (createEngine does not request it yet), which lets
+// lavapipe use the subgroup GEMM.
+import { parseArgs } from 'node:util';
+import { create } from 'webgpu';
+import type { ConvVariant } from '../src/kernels/conv2d3x3.ts';
+import type { Dispatch } from '../src/runtime/dispatch.ts';
+import { Engine } from '../src/runtime/engine.ts';
+import { createBackbone } from '../src/tracker/backbone.ts';
+import { syntheticVggWeights } from '../src/weights/synthetic.ts';
+import { measure, printRow, round, toRow } from './harness.ts';
+
+export async function run(engine: Engine, opts: { json: boolean; runs: number; argv: string[] }): Promise<void> {
+  const { values } = parseArgs({
+    args: opts.argv,
+    strict: false,
+    options: { size: { type: 'string', default: '180' }, variant: { type: 'string' }, layers: { type: 'boolean' }, subgroups: { type: 'boolean' } },
+  });
+  const own = values.subgroups ? await subgroupDevice(engine) : null;
+  const e = own ?? engine;
+  try {
+    await bench(e, Number(values.size), values.variant as ConvVariant | undefined, values.layers === true, opts);
+  } finally {
+    await own?.destroy();
+  }
+}
+
+async function bench(engine: Engine, size: number, variant: ConvVariant | undefined, layers: boolean, opts: { json: boolean; runs: number }) {
+  const weights = syntheticVggWeights();
+  const backbone = await createBackbone(engine, weights, { size, variant });
+  const random = Float32Array.from({ length: backbone.input.tensor.size }, () => Math.random() * 255 - 128);
+  backbone.input.tensor.write(random);
+  const label = `backbone ${size}x${size} ${variant ?? 'default'}`;
+  // Process CPU time per run / 2 cores (lavapipe's threads are ours): what a run costs on two
+  // idle cores, which wall time does not show on a busy machine.
+  const row = async (name: string, steps: Dispatch[], flops: number) => {
+    const warmup = 2;
+    const cpu0 = process.cpuUsage();
+    const t = await measure(engine, steps, opts.runs, warmup);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000 / (opts.runs + warmup) / 2;
+    const r = toRow('backbone', name, engine.adapterName, t, flops);
+    printRow({ ...r, fps: 1000 / r.medianMs, cpuMsPer2Cores: round(cpuMs) }, opts.json);
+    if (!opts.json) console.log(`${''.padEnd(52)}  cpu/2 ${cpuMs.toFixed(2)} ms  ${(flops / cpuMs / 1e6).toFixed(1)} GFLOP/s`);
+  };
+  try {
+    await row(`${label} full (${(backbone.flops / 1e9).toFixed(2)} GFLOP)`, backbone.steps, backbone.flops);
+    if (layers) {
+      // Each layer in its own submission: the frame's split by layer.
+      for (const l of backbone.layers) await row(`  ${l.name}`, l.steps, l.flops);
+    }
+    const subset = Array.from({ length: 300 }, (_, i) => (i * 7) % 512);
+    await backbone.restrictConv43(subset);
+    await row(`${label} conv4_3 300 ch (${(backbone.flops / 1e9).toFixed(2)} GFLOP)`, backbone.steps, backbone.flops);
+  } finally {
+    backbone.dispose();
+  }
+}
+
+/** A second engine on the same adapter whose device has the subgroups feature. */
+async function subgroupDevice(engine: Engine): Promise<Engine> {
+  if (!engine.adapter.features.has('subgroups')) throw new Error(`${engine.adapterName} has no subgroups feature`);
+  const gpu = create([]);
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('no adapter for the subgroups device');
+  const required = { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize };
+  const device = await adapter.requestDevice({ requiredFeatures: ['subgroups' as GPUFeatureName], requiredLimits: required });
+  return new Engine(gpu, adapter, device);
+}

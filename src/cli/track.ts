@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Box } from '../io/box.ts';
+import { listSequences, openSequence } from '../io/sequence.ts';
+import { createEngine, type Engine } from '../runtime/engine.ts';
+import { defaultConfig, paperConfig, type Profile } from '../tracker/config.ts';
+import type { SelectionOverride } from '../tracker/selection.ts';
+import { createTracker } from '../tracker/tadt.ts';
+import { resolveWeights } from '../weights/resolve.ts';
+import { runSequence, summaryLine, type SequenceRun } from './run-sequence.ts';
+
+export const TRACK_HELP = `tadt track <sequence-dir> [options]
+tadt track <dataset-root> --all [options]
+  Reads an OTB folder (img/0001.jpg + groundtruth_rect.txt), a VOT folder (color/ + groundtruth.txt, polygons
+  become their bounding box) or any folder of frames with --box. Writes <out>/<Seq>.txt (x,y,w,h per frame,
+  1-based like OTB, line 1 = the initial box) and <Seq>_time.txt (seconds per frame).
+  --box x,y,w,h        initial box, 1-based (needed when there is no ground truth)
+  --weights FILE       MatConvNet imagenet-vgg-verydeep-16.mat or a converted .tadtw file
+                       (default: the installed weights, else synthetic weights with a warning)
+  --profile P          official (default: the authors' Matlab code) or pytorch-port
+  --paper              the paper's printed values (50 iterations, 250 conv4_3 filters, 1.005)
+  --select FILE        JSON {"conv4_1": [...], "conv4_3": [...], "balance": b} to inject a channel selection
+  --selection MODE     ranking (default), regress-only or random
+  --max-window N       clamp the search window side (default: no clamp, as the references)
+  --start N --end N    1-based frame range
+  --out DIR            results folder (default results/)
+  --all                every sequence under the root; existing results are kept unless --overwrite
+  --vis DIR            annotated PNG frames;  --video FILE.gif|.mp4 an animation;  --vis-response maps too
+  --adapter NAME       pick a WebGPU adapter by name
+  --quiet  --json`;
+
+export async function trackCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      box: { type: 'string' },
+      weights: { type: 'string' },
+      profile: { type: 'string', default: 'official' },
+      paper: { type: 'boolean', default: false },
+      select: { type: 'string' },
+      selection: { type: 'string', default: 'ranking' },
+      'max-window': { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      out: { type: 'string', default: 'results' },
+      all: { type: 'boolean', default: false },
+      overwrite: { type: 'boolean', default: false },
+      vis: { type: 'string' },
+      video: { type: 'string' },
+      'vis-response': { type: 'boolean', default: false },
+      adapter: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || positionals.length !== 1) {
+    console.log(TRACK_HELP);
+    if (!values.help) process.exitCode = 2;
+    return;
+  }
+  const profile = values.profile as Profile;
+  if (profile !== 'official' && profile !== 'pytorch-port') throw new Error(`--profile ${profile}: use official or pytorch-port`);
+  const config = values.paper ? paperConfig(profile) : defaultConfig(profile);
+  if (values['max-window']) config.maxWindow = positiveInt('--max-window', values['max-window']);
+  const selection = parseSelection(values.selection, values.select);
+  const weights = await resolveWeights({ weights: values.weights });
+  if (weights.warning) console.error(`\n*** ${weights.warning} ***\n`);
+
+  const engine = await createEngine({ adapter: values.adapter });
+  const runs: SequenceRun[] = [];
+  try {
+    const dirs = values.all ? listSequences(positionals[0]).map((e) => e.dir) : [positionals[0]];
+    for (const dir of dirs) {
+      const seq = openSequence(dir, {
+        box: values.box ? parseBox(values.box) : undefined,
+        start: values.start ? positiveInt('--start', values.start) : undefined,
+        end: values.end ? positiveInt('--end', values.end) : undefined,
+      });
+      if (values.all && !values.overwrite && existsSync(join(values.out, `${seq.name}.txt`))) {
+        if (!values.quiet) console.error(`${seq.name}: found results, skipping (use --overwrite)`);
+        continue;
+      }
+      for (const note of seq.notes) if (!values.quiet) console.error(`${seq.name}: ${note}`);
+      const run = await trackOne(engine, { weights: weights.weights, config, selection }, seq, {
+        outDir: values.out,
+        visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
+        video: values.video,
+        visResponse: values['vis-response'],
+        quiet: values.quiet || values.json,
+      });
+      runs.push(run);
+      if (values.json) {
+        console.log(JSON.stringify({
+          sequence: run.name,
+          frames: run.frames,
+          fps: run.fps,
+          initSeconds: run.initSeconds,
+          auc: run.metrics?.auc ?? null,
+          precision: run.metrics?.precision ?? null,
+          results: resolve(run.boxPath),
+          adapter: engine.adapterName,
+          syntheticWeights: weights.weights.synthetic,
+        }));
+      } else console.log(summaryLine(run, engine.adapterName));
+    }
+  } finally {
+    await engine.destroy();
+  }
+}
+
+async function trackOne(
+  engine: Engine,
+  options: Parameters<typeof createTracker>[1],
+  seq: ReturnType<typeof openSequence>,
+  outputs: Parameters<typeof runSequence>[2],
+): Promise<SequenceRun> {
+  const tracker = await createTracker(engine, options);
+  try {
+    return await runSequence(tracker, seq, outputs);
+  } finally {
+    tracker.dispose();
+  }
+}
+
+function positiveInt(name: string, text: string): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} ${text}: expected a positive integer`);
+  return v;
+}
+
+/** "x,y,w,h" (1-based, like OTB files) or with spaces. */
+export function parseBox(text: string): Box {
+  const v = text.split(/[,\s]+/).filter(Boolean).map(Number);
+  if (v.length !== 4 || !v.every(Number.isFinite)) throw new Error(`--box ${text}: expected x,y,w,h`);
+  return v as Box;
+}
+
+function parseSelection(mode: string, file: string | undefined): SelectionOverride | undefined {
+  if (file) {
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    if (!Array.isArray(json.conv4_1) || !Array.isArray(json.conv4_3)) {
+      throw new Error(`--select ${file}: expected {"conv4_1": [...], "conv4_3": [...], "balance"?: number}`);
+    }
+    return { mode: 'explicit', conv41: json.conv4_1, conv43: json.conv4_3, balance: json.balance };
+  }
+  if (mode === 'ranking') return undefined;
+  if (mode === 'regress-only' || mode === 'random') return { mode };
+  throw new Error(`--selection ${mode}: use ranking, regress-only or random`);
+}

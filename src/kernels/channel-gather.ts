@@ -1,0 +1,92 @@
+import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
+import type { Engine } from '../runtime/engine.ts';
+import type { Tensor } from '../runtime/tensor.ts';
+import { Uniforms } from '../runtime/uniforms.ts';
+import { describe, featureElements, type FeatureMap } from './layout.ts';
+
+/** Source rows/columns of the output: the whole map, or the template patch (templateWindow). */
+export interface GatherWindow {
+  y0: number;
+  x0: number;
+  height: number;
+  width: number;
+}
+
+export interface GatherSources {
+  /** relu4_1, all channels. */
+  src41: FeatureMap;
+  /** relu4_3: all channels with `idx43`, or a map already holding the selected channels in order (then `count43`). */
+  src43: FeatureMap;
+  idx41: Tensor<'u32'>;
+  idx43?: Tensor<'u32'>;
+  /** Selected channels in a subset src43 (default: src43.channels). Ignored when idx43 is given. */
+  count43?: number;
+  /**
+   * Balance factor for the conv4_1 channels: a number, or a [B41, B43] tensor written by
+   * channelBalance, in which case the factor B43/B41 is computed on the GPU (no readback).
+   */
+  scale41: number | Tensor<'f32'>;
+  window?: GatherWindow;
+}
+
+/**
+ * Template patch of spec 3.1: ph x pw cells around the map centre, round(F/2) 1-based, i.e. 22 for
+ * F = 45 (0-based), +- floor(p/2).
+ */
+export function templateWindow(height: number, width: number, ph: number, pw: number): GatherWindow {
+  return {
+    y0: Math.round(height / 2) - 1 - Math.floor(ph / 2),
+    x0: Math.round(width / 2) - 1 - Math.floor(pw / 2),
+    height: ph,
+    width: pw,
+  };
+}
+
+/** Output channels for n selected channels: rounded up to whole vec4s. */
+export function gatheredChannels(n: number): number {
+  return Math.ceil(n / 4) * 4;
+}
+
+/**
+ * One dispatch writing `out` (its border too): conv4_3's selected channels, then conv4_1's times the
+ * balance factor, then zeros. `out` must be window-sized with at least gatheredChannels(n43 + n41)
+ * channels, a multiple of 4.
+ */
+export function channelGather(engine: Engine, s: GatherSources, out: FeatureMap): Promise<Dispatch> {
+  const { src41, src43 } = s;
+  if (src41.height !== src43.height || src41.width !== src43.width) {
+    throw new RangeError(`channel-gather: ${describe(src41)} and ${describe(src43)} differ in size`);
+  }
+  for (const m of [src41, src43]) {
+    if (m.tensor.size < featureElements(m)) throw new RangeError(`channel-gather: tensor smaller than ${describe(m)}`);
+  }
+  const window = s.window ?? { y0: 0, x0: 0, height: src41.height, width: src41.width };
+  const n41 = s.idx41.size;
+  const n43 = s.idx43 ? s.idx43.size : (s.count43 ?? src43.channels);
+  if (!s.idx43 && n43 > src43.channels) throw new RangeError(`channel-gather: count43 ${n43} > ${src43.channels} channels`);
+  if (out.height !== window.height || out.width !== window.width) {
+    throw new RangeError(`channel-gather: output ${describe(out)} for a ${window.height}x${window.width} window`);
+  }
+  if (out.channels % 4 !== 0 || out.channels < n41 + n43) {
+    throw new RangeError(`channel-gather: output channels ${out.channels} for ${n43}+${n41} (need a multiple of 4)`);
+  }
+  if (out.tensor.size < featureElements(out)) throw new RangeError(`channel-gather: tensor smaller than ${describe(out)}`);
+  const fromBuffer = typeof s.scale41 !== 'number';
+  if (fromBuffer && (s.scale41 as Tensor).size < 2) throw new RangeError('channel-gather: balance tensor needs [B41, B43]');
+  const outC4 = out.channels / 4;
+  const count = featureElements(out) / 4;
+  return engine.prepare({
+    op: 'channel-gather',
+    shader: 'channel-gather',
+    // Unused bindings still need a buffer: idx41 stands in.
+    buffers: [src41.tensor, src43.tensor, s.idx41, s.idx43 ?? s.idx41, fromBuffer ? (s.scale41 as Tensor) : s.idx41, out.tensor],
+    uniforms: new Uniforms(20)
+      .u32(out.height).u32(out.width).u32(out.pad).u32(outC4)
+      .i32(window.y0).i32(window.x0).u32(src41.height).u32(src41.width)
+      .u32(src41.pad).u32(src41.channels).u32(src43.pad).u32(src43.channels)
+      .u32(n41).u32(n43).u32(s.idx43 ? 0 : 1).u32(fromBuffer ? 1 : 0)
+      .f32(fromBuffer ? 0 : (s.scale41 as number)).u32(count).u32(0).u32(0).bytes,
+    workgroups: grid1d(count, 64),
+    shapes: `${describe(src43)}[${n43}] + ${describe(src41)}[${n41}] -> ${describe(out)}`,
+  });
+}

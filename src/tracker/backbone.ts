@@ -1,0 +1,183 @@
+// The VGG-16 trunk TADT runs per frame: conv1_1..conv4_3 with pool1 and pool2 (no pool3, total
+// stride 4), every conv 3x3 + bias + ReLU. Buffers and dispatches are built once; a frame is one
+// engine.run(backbone.steps) with no readback. Pooling is fused into conv1_2 and conv2_2.
+import {
+  conv2d3x3,
+  type ConvOp,
+  type ConvScratch,
+  type ConvVariant,
+  type ConvWeights,
+  convScratchElements,
+  uploadConvWeights,
+} from '../kernels/conv2d3x3.ts';
+import { fill } from '../kernels/fill.ts';
+import { featureElements, type FeatureMap } from '../kernels/layout.ts';
+import type { Dispatch } from '../runtime/dispatch.ts';
+import type { Engine } from '../runtime/engine.ts';
+import { VGG_CONV_LAYERS, type VggLayer, type VggWeights } from '../weights/vgg.ts';
+
+export interface BackboneOptions {
+  /** Input side, a multiple of 4 (TADT uses 4(2k+1): 180 -> 45x45 features). Default 180. */
+  size?: number;
+  /** Kernel variant for every layer; default: the adapter's (see defaultConvVariant). */
+  variant?: ConvVariant;
+}
+
+export interface Backbone {
+  readonly size: number;
+  /** size x size x 4 (RGB and a zero channel), border 1: the crop kernel writes the interior. */
+  readonly input: FeatureMap;
+  /** size/4 square, 512 channels, border 1. */
+  readonly relu41: FeatureMap;
+  /** size/4 square, border 1; 512 channels, or the restricted subset in its order (padded to 4). */
+  readonly relu43: FeatureMap;
+  /** One frame's work, to run in one engine.run. Rebuilt by restrictConv43. */
+  readonly steps: Dispatch[];
+  /** Convolution FLOPs per frame (direct-convolution count) with the current conv4_3 channels. */
+  readonly flops: number;
+  /** `steps` split by conv layer, for profiling. */
+  readonly layers: readonly { name: string; steps: Dispatch[]; flops: number }[];
+  /** conv4_3's computed channels, or null when all 512 are. */
+  readonly conv43Channels: readonly number[] | null;
+  /** Computes only these conv4_3 channels from now on (null: all). relu43 is a new map afterwards. */
+  restrictConv43(channels: readonly number[] | null): Promise<void>;
+  dispose(): void;
+}
+
+interface Stage {
+  layer: VggLayer;
+  weights: ConvWeights;
+  from: FeatureMap;
+  to: FeatureMap;
+  pool: boolean;
+  op: ConvOp;
+}
+
+const POOLED = new Set(['conv1_2', 'conv2_2']);
+
+/** Uploads the trunk's weights, allocates every map and prepares the per-frame dispatches. */
+export async function createBackbone(engine: Engine, weights: VggWeights, options: BackboneOptions = {}): Promise<Backbone> {
+  const size = options.size ?? 180;
+  if (!Number.isInteger(size) || size < 4 || size % 4 !== 0) throw new RangeError(`backbone input size ${size} is not a positive multiple of 4`);
+  VGG_CONV_LAYERS.forEach((spec, i) => {
+    const l = weights.layers[i];
+    if (!l || l.name !== spec.name || l.cin !== spec.cin || l.cout !== spec.cout) {
+      throw new RangeError(`backbone layer ${i}: expected ${spec.name} ${spec.cin}->${spec.cout}, got ${l ? `${l.name} ${l.cin}->${l.cout}` : 'nothing'}`);
+    }
+  });
+  const backbone = new VggBackbone(engine, size, options.variant);
+  await backbone.build(weights.layers.slice(0, VGG_CONV_LAYERS.length));
+  return backbone;
+}
+
+class VggBackbone implements Backbone {
+  readonly input: FeatureMap;
+  private stages: Stage[] = [];
+  private readonly maps: FeatureMap[] = [];
+  private scratch: ConvScratch | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly size: number,
+    private readonly variant: ConvVariant | undefined,
+  ) {
+    this.input = this.map(size, 4, 'backbone input');
+  }
+
+  get relu41(): FeatureMap {
+    return this.stages[7].to;
+  }
+
+  get relu43(): FeatureMap {
+    return this.stages[9].to;
+  }
+
+  get steps(): Dispatch[] {
+    return this.stages.flatMap((s) => s.op.steps);
+  }
+
+  get layers(): { name: string; steps: Dispatch[]; flops: number }[] {
+    return this.stages.map((s) => ({ name: s.layer.name, steps: s.op.steps, flops: s.op.flops }));
+  }
+
+  get flops(): number {
+    return this.stages.reduce((n, s) => n + s.op.flops, 0);
+  }
+
+  get conv43Channels(): readonly number[] | null {
+    return this.stages[9].weights.subset;
+  }
+
+  async build(layers: VggLayer[]): Promise<void> {
+    const uploaded = layers.map((layer) => uploadConvWeights(this.engine, layer, { variant: this.variant }));
+    let from = this.input;
+    const plan = layers.map((layer, i) => {
+      const pool = POOLED.has(layer.name);
+      const side = pool ? from.height / 2 : from.height;
+      const to = this.map(side, uploaded[i].outChannels, `backbone ${layer.name}`);
+      const stage = { layer, weights: uploaded[i], from, to, pool };
+      from = to;
+      return stage;
+    });
+    this.scratch = this.allocScratch(plan);
+    await this.zero(this.maps);
+    this.stages = await Promise.all(plan.map(async (s) => ({ ...s, op: await this.prepare(s) })));
+  }
+
+  async restrictConv43(channels: readonly number[] | null): Promise<void> {
+    const old = this.stages[9];
+    const weights = uploadConvWeights(this.engine, old.layer, { variant: this.variant, outChannels: channels ?? undefined });
+    const to = this.map(old.from.height, weights.outChannels, `backbone conv4_3${channels ? `[${channels.length}]` : ''}`);
+    await this.zero([to]);
+    const stage = { ...old, weights, to };
+    this.stages[9] = { ...stage, op: await this.prepare(stage) };
+    old.op.dispose();
+    old.weights.release();
+    this.maps.splice(this.maps.indexOf(old.to), 1);
+    old.to.tensor.release();
+  }
+
+  dispose(): void {
+    for (const s of this.stages) {
+      s.op.dispose();
+      s.weights.release();
+    }
+    this.stages = [];
+    for (const m of this.maps) m.tensor.release();
+    this.maps.length = 0;
+    this.scratch?.v.release();
+    this.scratch?.m.release();
+    this.scratch = null;
+  }
+
+  private prepare(s: Omit<Stage, 'op'>): Promise<ConvOp> {
+    return conv2d3x3(this.engine, s.from, s.weights, s.to, { pool: s.pool, scratch: this.scratch ?? undefined });
+  }
+
+  private map(side: number, channels: number, label: string): FeatureMap {
+    const shape = { height: side, width: side, channels, pad: 1 };
+    const map = { ...shape, tensor: this.engine.tensor([featureElements(shape)], label) };
+    this.maps.push(map);
+    return map;
+  }
+
+  /** One pair of Winograd scratch buffers, as large as the largest layer needs (layers run in turn). */
+  private allocScratch(plan: Omit<Stage, 'op'>[]): ConvScratch | null {
+    let v = 0;
+    let m = 0;
+    for (const s of plan) {
+      const need = convScratchElements(s.from, s.weights);
+      v = Math.max(v, need.v);
+      m = Math.max(m, need.m);
+    }
+    if (v === 0) return null;
+    return { v: this.engine.tensor([v], 'backbone winograd V'), m: this.engine.tensor([m], 'backbone winograd M') };
+  }
+
+  /** Pooled buffers may hold old data, and the convs never write the borders. */
+  private async zero(maps: FeatureMap[]): Promise<void> {
+    const fills = await Promise.all(maps.map((m) => fill(this.engine, m.tensor, 0)));
+    await this.engine.run(fills);
+    for (const f of fills) this.engine.discard(f);
+  }
+}

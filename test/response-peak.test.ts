@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { responsePeak } from '../src/kernels/response-peak.ts';
+import { hann, type ResizeProfile } from '../src/reference/interp.ts';
+import { responseMapsCpu, responsePeakCpu } from '../src/reference/response-peak.ts';
+import type { Engine } from '../src/runtime/engine.ts';
+import { gpuEngine } from './helpers/gpu.ts';
+import { seededArray } from './helpers/random.ts';
+
+const F = 45;
+
+async function gpuPeaks(engine: Engine, maps: Float32Array, profile: ResizeProfile, sizes: number[], f = F) {
+  const t = engine.upload([3, f, f], 'xcorr maps', 'f32', maps);
+  const op = await responsePeak(engine, t, profile, sizes[0]);
+  const out = [];
+  for (const S of sizes) {
+    await op.setSize(S);
+    await engine.run(op.steps);
+    out.push(await op.read());
+  }
+  op.release();
+  t.release();
+  return out;
+}
+
+/** xcorr-like maps: a zero border, a positive bump with noise, raw values up to ~7e7. */
+function xcorrLike(seed: number): Float32Array {
+  const noise = seededArray(3 * F * F, seed, -1, 1);
+  return noise.map((n, i) => {
+    const [s, y, x] = [Math.floor(i / (F * F)), Math.floor(i / F) % F, i % F];
+    if (y < 5 || y >= F - 5 || x < 3 || x >= F - 3) return 0;
+    const r2 = (y - 20 - s) ** 2 + (x - 24 + s) ** 2;
+    return 7e7 * (Math.exp(-r2 / 30) * (1 - 0.01 * s) + 0.2 * n);
+  });
+}
+
+describe('response-peak', () => {
+  for (const profile of ['pytorch-port', 'official'] as const) {
+    const sizes = [1, 2, 45, 180, 301, 2000];
+    it(`${profile}: max and argmax match the CPU reference for S in ${sizes}`, async () => {
+      const engine = await gpuEngine();
+      const maps = xcorrLike(profile === 'official' ? 11 : 12);
+      const got = await gpuPeaks(engine, maps, profile, sizes);
+      sizes.forEach((S, i) => {
+        const full = responseMapsCpu(maps, F, S, profile);
+        const want = responsePeakCpu(maps, F, S, profile);
+        got[i].peaks.forEach((p, s) => {
+          // Values near 2 computed in f32 through two 4-tap passes: within 1e-5 of the f64 reference.
+          expect(p.max, `S=${S} map ${s} max`).to.be.closeTo(want[s].max, 1e-5);
+          // The argmax is the reference's, unless f32 rounding reorders a near tie: then the
+          // reference value at our position must be within that rounding of the maximum.
+          const there = full[s][p.y * S + p.x];
+          if (p.y !== want[s].y || p.x !== want[s].x) expect(want[s].max - there, `S=${S} map ${s} near tie`).to.be.below(1e-5);
+        });
+        expect(got[i].normalised).to.equal(true);
+      });
+    });
+
+    it(`${profile}: zero maps leave the window alone, ties go to the first centre cell`, async () => {
+      const engine = await gpuEngine();
+      const sizes = [1, 2, 45, 180, 301];
+      const got = await gpuPeaks(engine, new Float32Array(3 * F * F), profile, sizes);
+      sizes.forEach((S, i) => {
+        // hann(S) is mirrored exactly, so for even S four cells tie; both tie orders pick the
+        // top-left one. hann(2) is all zeros: every cell ties and (0, 0) wins.
+        const c = S === 2 ? 0 : Math.floor((S - 1) / 2);
+        const h = hann(S);
+        for (const p of got[i].peaks) expect(p).to.deep.equal({ max: Math.fround(Math.fround(h[c]) * Math.fround(h[c])), y: c, x: c });
+        expect(got[i].normalised).to.equal(false);
+        expect(got[i].globalMax).to.equal(0);
+      });
+    });
+
+    it(`${profile}: transposed twin peaks tie and follow the ${profile === 'official' ? 'column' : 'row'}-major order`, async () => {
+      const engine = await gpuEngine();
+      // At S = F both upsamplers are exactly the identity, so cells (a, b) and (b, a) of a
+      // transpose-symmetric map hold bit-identical values.
+      const maps = new Float32Array(3 * F * F);
+      for (let s = 0; s < 3; s++) maps[s * F * F + 20 * F + 25] = maps[s * F * F + 25 * F + 20] = 5;
+      const [r] = await gpuPeaks(engine, maps, profile, [F]);
+      const want = profile === 'official' ? { y: 25, x: 20 } : { y: 20, x: 25 };
+      for (const p of r.peaks) expect({ y: p.y, x: p.x }).to.deep.equal(want);
+      expect(responsePeakCpu(maps, F, F, profile).map(({ y, x }) => ({ y, x }))).to.deep.equal([want, want, want]);
+    });
+  }
+
+  it('all-negative maps are not divided (the order would flip)', async () => {
+    const engine = await gpuEngine();
+    const maps = seededArray(3 * F * F, 5, -3, -1);
+    const [r] = await gpuPeaks(engine, maps, 'pytorch-port', [180]);
+    const want = responsePeakCpu(maps, F, 180, 'pytorch-port');
+    expect(r.normalised).to.equal(false);
+    r.peaks.forEach((p, s) => expect(p.max).to.be.closeTo(want[s].max, 1e-5));
+  });
+
+  it('resizing within capacity builds no pipelines; growing rebuilds the plan', async () => {
+    const engine = await gpuEngine();
+    const t = engine.upload([3, F, F], 'maps', 'f32', xcorrLike(3));
+    const op = await responsePeak(engine, t, 'pytorch-port', 400);
+    const built = engine.pipelines.created;
+    const steps = op.steps;
+    for (const S of [180, 188, 172, 400]) await op.setSize(S);
+    expect(op.steps).to.equal(steps);
+    await op.setSize(900);
+    expect(op.steps).to.not.equal(steps);
+    expect(engine.pipelines.created).to.equal(built);
+    await engine.run(op.steps);
+    const r = await op.read();
+    expect(r.peaks[0].max).to.be.closeTo(responsePeakCpu(await t.read(), F, 900, 'pytorch-port')[0].max, 1e-5);
+    op.release();
+    t.release();
+  });
+});
