@@ -28,7 +28,7 @@ export const NO_ADAPTER_HELP =
   'No WebGPU adapter found. Run `npm run setup` (as root on Debian bookworm it installs Mesa 25 lavapipe ' +
   'from bookworm-backports), or install a Vulkan driver for your GPU.';
 
-const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
+const OPTIONAL_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups'] as GPUFeatureName[];
 const LIMITS = [
   'maxStorageBufferBindingSize',
   'maxBufferSize',
