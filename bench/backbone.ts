@@ -1,13 +1,11 @@
-// npm run bench -- backbone [--size 180] [--variant winograd|winograd-subgroup|tiled] [--layers] [--subgroups]
+// npm run bench -- backbone [--size 180] [--variant winograd|winograd-subgroup|tiled] [--layers]
 // The VGG trunk per frame (synthetic weights): all of conv4_3, then conv4_3 restricted to 300
-// channels as after frame 1. --layers adds a row per conv layer. --subgroups runs on a second
-// device that has the `subgroups` feature (createEngine does not request it yet), which lets
-// lavapipe use the subgroup GEMM.
+// channels as after frame 1. --layers adds a row per conv layer; --variant forces a kernel
+// variant (default: the adapter's, see defaultConvVariant).
 import { parseArgs } from 'node:util';
-import { create } from 'webgpu';
 import type { ConvVariant } from '../src/kernels/conv2d3x3.ts';
 import type { Dispatch } from '../src/runtime/dispatch.ts';
-import { Engine } from '../src/runtime/engine.ts';
+import type { Engine } from '../src/runtime/engine.ts';
 import { createBackbone } from '../src/tracker/backbone.ts';
 import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import { measure, printRow, round, toRow } from './harness.ts';
@@ -16,15 +14,9 @@ export async function run(engine: Engine, opts: { json: boolean; runs: number; a
   const { values } = parseArgs({
     args: opts.argv,
     strict: false,
-    options: { size: { type: 'string', default: '180' }, variant: { type: 'string' }, layers: { type: 'boolean' }, subgroups: { type: 'boolean' } },
+    options: { size: { type: 'string', default: '180' }, variant: { type: 'string' }, layers: { type: 'boolean' } },
   });
-  const own = values.subgroups ? await subgroupDevice(engine) : null;
-  const e = own ?? engine;
-  try {
-    await bench(e, Number(values.size), values.variant as ConvVariant | undefined, values.layers === true, opts);
-  } finally {
-    await own?.destroy();
-  }
+  await bench(engine, Number(values.size), values.variant as ConvVariant | undefined, values.layers === true, opts);
 }
 
 async function bench(engine: Engine, size: number, variant: ConvVariant | undefined, layers: boolean, opts: { json: boolean; runs: number }) {
@@ -57,15 +49,4 @@ async function bench(engine: Engine, size: number, variant: ConvVariant | undefi
   } finally {
     backbone.dispose();
   }
-}
-
-/** A second engine on the same adapter whose device has the subgroups feature. */
-async function subgroupDevice(engine: Engine): Promise<Engine> {
-  if (!engine.adapter.features.has('subgroups')) throw new Error(`${engine.adapterName} has no subgroups feature`);
-  const gpu = create([]);
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) throw new Error('no adapter for the subgroups device');
-  const required = { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize };
-  const device = await adapter.requestDevice({ requiredFeatures: ['subgroups' as GPUFeatureName], requiredLimits: required });
-  return new Engine(gpu, adapter, device);
 }

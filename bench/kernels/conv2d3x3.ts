@@ -1,6 +1,7 @@
-// conv2d3x3 at the 10 VGG layer shapes of a 180x180 input (8 distinct shapes), for each variant the
-// adapter runs: Winograd on lavapipe (the subgroup GEMM when the device has the feature), the
-// tiled kernel on GPUs; on lavapipe also the tiled kernel for two shapes, as the baseline.
+// conv2d3x3 at the 10 VGG layer shapes of a 180x180 input (8 distinct shapes, plus the two with
+// fused pooling) with the adapter's variant: Winograd on lavapipe (the subgroup GEMM when the
+// device has the feature), the tiled kernel on GPUs. For comparison at the two target shapes: the
+// plain-GEMM Winograd and the tiled kernel.
 import { conv2d3x3, convFlops, type ConvVariant, defaultConvVariant, uploadConvWeights } from '../../src/kernels/conv2d3x3.ts';
 import { featureElements, type FeatureMap } from '../../src/kernels/layout.ts';
 import type { Engine } from '../../src/runtime/engine.ts';
@@ -60,7 +61,8 @@ function convCase(variant: ConvVariant | 'default', size: number, cin: number, c
 
 export const cases: KernelCase[] = [
   ...SHAPES.map(([size, cin, cout, pool]) => convCase('default', size, cin, cout, pool)),
-  // Baseline on lavapipe (and the GPU kernel's own rows on GPUs are the 'default' ones).
+  convCase('winograd', 90, 128, 128),
+  convCase('winograd', 45, 512, 512),
   convCase('tiled', 90, 128, 128),
   convCase('tiled', 45, 512, 512),
 ];

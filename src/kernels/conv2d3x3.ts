@@ -3,7 +3,7 @@
 // - lavapipe (CPU): Winograd F(4x4, 3x3): input transform -> 36 GEMMs -> output transform. It
 //   does 4x fewer multiplies than direct convolution, and llvmpipe's cost is in loads, which the
 //   GEMM amortises best. The GEMM shares weight loads across lanes with subgroupShuffle when the
-//   device has the `subgroups` feature (~2.7x faster GEMM), else uses a plain register tile.
+//   device has the `subgroups` feature (~2.5x faster GEMM), else uses a plain register tile.
 // - real GPUs: a workgroup-memory tiled implicit GEMM (conv2d-tiled).
 import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
