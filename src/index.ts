@@ -1,2 +1,13 @@
-// The public API of tadt-webgpu.
+// The public API of tadt-webgpu: the engine, the tracker, weights, frames, sequences and evaluation.
 export * from './runtime/index.ts';
+export { createTracker, type Tracker, type TrackerOptions, type InitReport, type UpdateResult, type StageSeconds } from './tracker/tadt.ts';
+export { defaultConfig, paperConfig, type TadtConfig, type Profile } from './tracker/config.ts';
+export type { Box } from './tracker/geometry.ts';
+export type { SelectionOverride } from './tracker/selection.ts';
+export { createBackbone, type Backbone } from './tracker/backbone.ts';
+export { resolveWeights, syntheticVggWeights, readVggMat, readWeightCache, convertMatToCache, downloadWeights } from './weights/index.ts';
+export type { VggWeights } from './weights/index.ts';
+export { decodeImage, loadFrame, toRgbFrame, type Frame } from './io/frame.ts';
+export { openSequence, listSequences, type Sequence } from './io/sequence.ts';
+export { evaluate, formatTable } from './eval/report.ts';
+export { evaluateSequence, iou } from './eval/metrics.ts';
