@@ -20,9 +20,12 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   info: async () => (await import('./info.ts')).infoCommand(),
 };
 
-if (!command || command === '--help' || command === 'help' || !commands[command]) {
+if (!command || command === '--help' || command === 'help') {
   console.log(HELP);
-  process.exitCode = command && command !== '--help' && command !== 'help' ? 2 : 0;
+} else if (!Object.hasOwn(commands, command)) {
+  console.error(`tadt: unknown command "${command}"\n`);
+  console.error(HELP);
+  process.exitCode = 2;
 } else {
   try {
     await commands[command](rest);

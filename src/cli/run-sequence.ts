@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { evaluateSequence, type SequenceMetrics } from '../eval/metrics.ts';
 import { ResultWriter } from '../io/atomic.ts';
 import type { Box } from '../io/box.ts';
+import { FrameError } from '../io/errors.ts';
 import { FramePrefetcher } from '../io/prefetch.ts';
 import type { Sequence } from '../io/sequence.ts';
 import { annotateFrame } from '../vis/annotate.ts';
@@ -45,8 +46,12 @@ export async function runSequence(tracker: Tracker, seq: Sequence, out: RunOutpu
       const frame = await prefetch.next();
       const t0 = performance.now();
       let result: UpdateResult | null = null;
-      if (i === 0) await tracker.init(frame, seq.initBox);
-      else result = await tracker.update(frame);
+      try {
+        if (i === 0) await tracker.init(frame, seq.initBox);
+        else result = await tracker.update(frame);
+      } catch (e) {
+        throw atFrame(seq.frames[i], e);
+      }
       const dt = (performance.now() - t0) / 1000;
       const box = result ? result.box : seq.initBox;
       boxes.push(box);
@@ -94,6 +99,15 @@ export async function runSequence(tracker: Tracker, seq: Sequence, out: RunOutpu
     metrics,
     boxPath,
   };
+}
+
+/**
+ * The tracker knows pixels, not files: "frame is 96x80, but the sequence started with 100x80 frames"
+ * is only findable in a long folder with the file named. Read errors already name it.
+ */
+function atFrame(path: string, e: unknown): Error {
+  if (e instanceof FrameError) return e;
+  return new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
 export function summaryLine(run: SequenceRun, adapter: string): string {

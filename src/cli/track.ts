@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Box } from '../io/box.ts';
-import { listSequences, openSequence } from '../io/sequence.ts';
+import { listSequences, openSequence, type SequenceEntry } from '../io/sequence.ts';
 import { createEngine, type Engine } from '../runtime/engine.ts';
 import { defaultConfig, paperConfig, type Profile } from '../tracker/config.ts';
 import type { SelectionOverride } from '../tracker/selection.ts';
@@ -25,7 +25,8 @@ tadt track <dataset-root> --all [options]
   --max-window N       clamp the search window side (default: no clamp, as the references)
   --start N --end N    1-based frame range
   --out DIR            results folder (default results/)
-  --all                every sequence under the root; existing results are kept unless --overwrite
+  --all                every sequence under the root; existing results are kept unless --overwrite; a sequence
+                       that fails is reported and the others go on (exit status 1 at the end)
   --vis DIR            annotated PNG frames;  --video FILE.gif|.mp4 an animation;  --vis-response maps too
   --adapter NAME       pick a WebGPU adapter by name
   --quiet  --json`;
@@ -66,49 +67,63 @@ export async function trackCommand(argv: string[]): Promise<void> {
   const config = values.paper ? paperConfig(profile) : defaultConfig(profile);
   if (values['max-window']) config.maxWindow = positiveInt('--max-window', values['max-window']);
   const selection = parseSelection(values.selection, values.select);
+  const open = {
+    box: values.box ? parseBox(values.box) : undefined,
+    start: values.start ? positiveInt('--start', values.start) : undefined,
+    end: values.end ? positiveInt('--end', values.end) : undefined,
+  };
+  // Inputs are checked before the weights and the GPU are set up (seconds), so that a typo fails at once.
+  const single = values.all ? null : openSequence(positionals[0], open);
+  const entries: SequenceEntry[] = single ? [{ name: single.name, dir: single.dir, gtFile: '' }] : listSequences(positionals[0]);
+  if (entries.length === 0) throw new Error(`${positionals[0]}: no sequence folders (frames plus a ground-truth file) inside`);
+  const todo = entries.filter((e) => {
+    if (single || values.overwrite || !existsSync(join(values.out, `${e.name}.txt`))) return true;
+    if (!values.quiet) console.error(`${e.name}: found results, skipping (use --overwrite)`);
+    return false;
+  });
+  if (todo.length === 0) return;
   const weights = await resolveWeights({ weights: values.weights });
-  if (weights.warning) console.error(`\n*** ${weights.warning} ***\n`);
+  if (weights.warning) console.error(`\n${weights.warning}\n`); // already a banner
 
   const engine = await createEngine({ adapter: values.adapter });
-  const runs: SequenceRun[] = [];
+  const failed: string[] = [];
   try {
-    const dirs = values.all ? listSequences(positionals[0]).map((e) => e.dir) : [positionals[0]];
-    for (const dir of dirs) {
-      const seq = openSequence(dir, {
-        box: values.box ? parseBox(values.box) : undefined,
-        start: values.start ? positiveInt('--start', values.start) : undefined,
-        end: values.end ? positiveInt('--end', values.end) : undefined,
-      });
-      if (values.all && !values.overwrite && existsSync(join(values.out, `${seq.name}.txt`))) {
-        if (!values.quiet) console.error(`${seq.name}: found results, skipping (use --overwrite)`);
-        continue;
+    for (const entry of todo) {
+      try {
+        // The entry's own ground-truth file: a folder with groundtruth_rect.1.txt and .2.txt is two sequences.
+        const seq = single ?? openSequence(entry.dir, { ...open, gtFile: entry.gtFile });
+        for (const note of seq.notes) if (!values.quiet) console.error(`${seq.name}: ${note}`);
+        const run = await trackOne(engine, { weights: weights.weights, config, selection }, seq, {
+          outDir: values.out,
+          visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
+          video: values.video,
+          visResponse: values['vis-response'],
+          quiet: values.quiet || values.json,
+        });
+        if (values.json) {
+          console.log(JSON.stringify({
+            sequence: run.name,
+            frames: run.frames,
+            fps: run.fps,
+            initSeconds: run.initSeconds,
+            auc: run.metrics?.auc ?? null,
+            precision: run.metrics?.precision ?? null,
+            results: resolve(run.boxPath),
+            adapter: engine.adapterName,
+            syntheticWeights: weights.weights.synthetic,
+          }));
+        } else console.log(summaryLine(run, engine.adapterName));
+      } catch (e) {
+        if (single) throw e;
+        // One broken sequence must not cost a dataset run the others; the exit status still tells.
+        console.error(`tadt track: ${entry.name}: ${e instanceof Error ? e.message : String(e)}`);
+        failed.push(entry.name);
       }
-      for (const note of seq.notes) if (!values.quiet) console.error(`${seq.name}: ${note}`);
-      const run = await trackOne(engine, { weights: weights.weights, config, selection }, seq, {
-        outDir: values.out,
-        visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
-        video: values.video,
-        visResponse: values['vis-response'],
-        quiet: values.quiet || values.json,
-      });
-      runs.push(run);
-      if (values.json) {
-        console.log(JSON.stringify({
-          sequence: run.name,
-          frames: run.frames,
-          fps: run.fps,
-          initSeconds: run.initSeconds,
-          auc: run.metrics?.auc ?? null,
-          precision: run.metrics?.precision ?? null,
-          results: resolve(run.boxPath),
-          adapter: engine.adapterName,
-          syntheticWeights: weights.weights.synthetic,
-        }));
-      } else console.log(summaryLine(run, engine.adapterName));
     }
   } finally {
     await engine.destroy();
   }
+  if (failed.length > 0) throw new Error(`${failed.length} of ${todo.length} sequences failed (no results written): ${failed.join(', ')}`);
 }
 
 async function trackOne(

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { convertMatToCache } from '../weights/cache.ts';
 import { downloadWeights, formatProgress, VGG16_MD5, VGG16_URL } from '../weights/download.ts';
@@ -27,18 +28,27 @@ export async function weightsCommand(argv: string[]): Promise<void> {
   const bar = (done: number, total: number | undefined) =>
     process.stderr.write(`\r${formatProgress(done, total, (performance.now() - started) / 1000)}`);
   if (action === 'convert' && file) {
-    const weights = await convertMatToCache(file, dest, (_stage, done, total) => bar(done, total));
-    process.stderr.write('\n');
+    if (!existsSync(file)) throw new Error(`${file}: file not found`);
+    let weights;
+    try {
+      weights = await convertMatToCache(file, dest, (_stage, done, total) => bar(done, total));
+    } finally {
+      process.stderr.write('\n'); // end the progress line, so that an error starts on its own
+    }
     console.log(`converted ${file} (sha256 ${weights.source.sha256}) -> ${dest}`);
   } else if (action === 'download') {
-    const result = await downloadWeights({
-      url: values.url,
-      md5: values.sha256 ? undefined : (values.md5 ?? VGG16_MD5),
-      sha256: values.sha256,
-      dest,
-      onProgress: bar,
-    });
-    process.stderr.write('\n');
+    let result;
+    try {
+      result = await downloadWeights({
+        url: values.url,
+        md5: values.sha256 ? undefined : (values.md5 ?? VGG16_MD5),
+        sha256: values.sha256,
+        dest,
+        onProgress: bar,
+      });
+    } finally {
+      process.stderr.write('\n');
+    }
     console.log(`downloaded ${result.bytes} bytes, verified and converted -> ${result.dest}`);
   } else {
     console.log(WEIGHTS_HELP);

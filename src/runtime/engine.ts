@@ -252,7 +252,9 @@ export class Engine {
   }
 
   private takeStaging(size: number): GPUBuffer {
-    const i = this.staging.findIndex((b) => b.size >= size && b.size <= 4 * size);
+    // Measured against the size class that would be created: a 48-byte read gets a 256-byte buffer,
+    // which `<= 4 * size` never matched again, so every small read made a new staging buffer.
+    const i = this.staging.findIndex((b) => b.size >= size && b.size <= 4 * BufferPool.sizeClass(size));
     if (i >= 0) return this.staging.splice(i, 1)[0];
     return this.device.createBuffer({
       label: 'readback staging',

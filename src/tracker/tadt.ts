@@ -1,5 +1,5 @@
-import { validateInitBox } from '../io/box.ts';
-import type { Frame } from '../io/frame.ts';
+import { formatBox, validateInitBox } from '../io/box.ts';
+import { type Frame, toRgbFrame } from '../io/frame.ts';
 import { channelGather, gatheredChannels, templateWindow } from '../kernels/channel-gather.ts';
 import { channelBalance } from '../kernels/channel-stats.ts';
 import { cropWindow, type CropWindow } from '../kernels/crop-window.ts';
@@ -11,6 +11,7 @@ import { responsePeak, type Peak, type ResponsePeak } from '../kernels/response-
 import { RidgeTrainer, type RidgeTrainResult } from '../kernels/ridge.ts';
 import { xcorr, type Xcorr } from '../kernels/xcorr.ts';
 import type { Dispatch, Step } from '../runtime/dispatch.ts';
+import { BufferPool } from '../runtime/buffer-pool.ts';
 import type { Engine } from '../runtime/engine.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import type { VggWeights } from '../weights/vgg.ts';
@@ -96,9 +97,21 @@ interface Plan {
   owned: Tensor[];
 }
 
+/**
+ * One tracked sequence at a time on a shared engine (several trackers may share one engine).
+ * Frames: `data` is RGB8 row-major; grey (1 byte per pixel) and RGBA (4, alpha composited over
+ * black) are accepted too, told apart by the data length. Boxes are 0-based [x, y, w, h].
+ */
 export interface Tracker {
   readonly state: TrackState | null;
+  /**
+   * Starts a sequence (and drops the previous one). Rejects, before touching the previous sequence,
+   * a box with w or h <= 0 or non-finite values, a box with no pixel inside the frame, and a frame
+   * whose rescaled copy would not fit a GPU buffer; a box partly outside the frame is fine. If the
+   * initialisation itself fails, the tracker is left uninitialised with nothing allocated.
+   */
   init(frame: Frame, box: Box): Promise<InitReport>;
+  /** Tracks one frame; it must have the first frame's size. A rejected frame leaves the state as it was. */
   update(frame: Frame): Promise<UpdateResult>;
   /** update() with a separate submission per stage, timed: for the benchmark, slower than update(). */
   profileUpdate(frame: Frame): Promise<{ result: UpdateResult; seconds: StageSeconds }>;
@@ -114,42 +127,79 @@ export async function createTracker(engine: Engine, options: TrackerOptions): Pr
 class TadtTracker implements Tracker {
   state: TrackState | null = null;
   private plan: Plan | null = null;
+  private busy = false;
   private readonly config: TadtConfig;
 
   constructor(
     private readonly engine: Engine,
     private readonly options: TrackerOptions,
   ) {
-    this.config = options.config ?? defaultConfig();
+    // A copy: a caller editing its config object must not change a sequence in flight.
+    this.config = structuredClone(options.config ?? defaultConfig());
+    const max = this.config.maxWindow;
+    if (max !== null && !(Number.isInteger(max) && max >= 1)) {
+      throw new RangeError(`config.maxWindow ${max}: expected null or a positive whole number of pixels`);
+    }
   }
 
   get poolBytes(): number {
     return this.engine.pool.bytesInUse;
   }
 
-  async init(frame: Frame, box: Box): Promise<InitReport> {
+  init(frame: Frame, box: Box): Promise<InitReport> {
+    return this.exclusive('init', () => this.initNow(frame, box));
+  }
+
+  private async initNow(frame: Frame, box: Box): Promise<InitReport> {
+    // Everything that can be rejected from the input alone is, before the previous sequence is dropped.
     const rgb = checkFrame(frame);
     validateInitBox(box, rgb.width, rgb.height);
-    this.releasePlan();
     const c = this.config;
-    const t0 = performance.now();
     const reScale = rescaleFactor(box, c.minTargetSize, c.maxTargetSize);
     const [width, height] = resizedSize(rgb.width, rgb.height, reScale);
+    this.checkResizedFrame(box, rgb, reScale, width, height);
+    this.releasePlan();
+    this.state = null;
+    const owned: Tensor[] = [];
+    const undo: (() => void)[] = [() => owned.forEach((t) => t.release())];
+    try {
+      return await this.build(rgb, box, reScale, width, height, owned, undo);
+    } catch (e) {
+      // A half-built plan would hold its buffers in the shared pool for good.
+      undo.reverse().forEach((f) => f());
+      this.state = null;
+      throw e;
+    }
+  }
+
+  private async build(
+    rgb: Frame,
+    box: Box,
+    reScale: number,
+    width: number,
+    height: number,
+    owned: Tensor[],
+    undo: (() => void)[],
+  ): Promise<InitReport> {
+    const c = this.config;
+    const t0 = performance.now();
     const window = searchWindowSize(c.maxTargetSize, c.windowFactor, width, height);
     const F = window / 4;
     const rescaled = toRescaledBox(box, reScale);
-    this.state = stateFromBox(rescaled, window);
+    const state = stateFromBox(rescaled, window);
     const resizeProfile = c.profile;
 
-    const owned: Tensor[] = [];
     const input = this.engine.tensor([rgb.height, rgb.width, 3], 'frame', 'u8');
     owned.push(input);
     input.write(rgb.data);
     // Scale 1 is the identity in both references (cv2 and imresize copy the image).
     const resize = reScale === 1 ? null : await frameResize(this.engine, input, reScale, resizeProfile);
+    if (resize) undo.push(() => resize.release());
     const backbone = await createBackbone(this.engine, this.options.weights, { size: window });
+    undo.push(() => backbone.dispose());
     const crop = await cropWindow(this.engine, resize ? resize.output : input, { profile: resizeProfile, output: backbone.input });
-    crop.setWindow(this.state.cx, this.state.cy, window);
+    undo.push(() => crop.release());
+    crop.setWindow(state.cx, state.cy, window);
     const t1 = performance.now();
     await this.engine.run([...(resize?.steps ?? []), crop.dispatch, ...backbone.steps], { label: 'frame 1 features' });
     await this.engine.finish();
@@ -162,6 +212,9 @@ class TadtTracker implements Tracker {
     ];
     const warnings: string[] = [];
     if (template[0] === F || template[1] === F) warnings.push(`template clamped to the ${F}-cell feature map`);
+    if (c.maxWindow !== null && c.maxWindow < window) {
+      warnings.push(`maxWindow ${c.maxWindow} is below the initial search window ${window}: the window shrinks to it from frame 2`);
+    }
     const conv41 = await this.trainRidge(backbone.relu41, template);
     const conv43 = await this.trainRidge(backbone.relu43, template);
     const t3 = performance.now();
@@ -178,8 +231,9 @@ class TadtTracker implements Tracker {
     const balance = await this.balance(backbone, selection);
     // A list may be empty (e.g. no conv4_1 channel passes): a zero-size tensor still owns a buffer.
     const idx41 = this.engine.upload([selection.conv41.length], 'selected conv4_1', 'u32', Uint32Array.from(selection.conv41));
+    owned.push(idx41);
     const idx43 = this.engine.upload([selection.conv43.length], 'selected conv4_3', 'u32', Uint32Array.from(selection.conv43));
-    owned.push(idx41, idx43);
+    owned.push(idx43);
     const channels = gatheredChannels(selection.conv41.length + selection.conv43.length);
     const templateMap = this.featureMap(template[0], template[1], channels, 'template', owned);
     const gatherTemplate = await channelGather(
@@ -194,8 +248,11 @@ class TadtTracker implements Tracker {
       },
       templateMap,
     );
-    await this.engine.run([gatherTemplate], { label: 'template' });
-    this.engine.discard(gatherTemplate);
+    try {
+      await this.engine.run([gatherTemplate], { label: 'template' });
+    } finally {
+      this.engine.discard(gatherTemplate);
+    }
     // After frame 1 only the selected conv4_3 channels are needed: about 4 GFLOP less per frame.
     await backbone.restrictConv43(selection.conv43);
     const search = this.featureMap(F, F, channels, 'search features', owned);
@@ -204,11 +261,15 @@ class TadtTracker implements Tracker {
       { src41: backbone.relu41, src43: backbone.relu43, idx41: idx41, count43: selection.conv43.length, scale41: balance.factor },
       search,
     );
+    undo.push(() => this.engine.discard(gather));
     const pyramid = await featurePyramid(this.engine, search, c.pyramid.alignCorners);
+    undo.push(() => pyramid.release());
     const xc = await xcorr(this.engine, pyramid.maps, templateMap);
+    undo.push(() => xc.release());
     const peak = await responsePeak(this.engine, xc.output, resizeProfile, window);
     const t5 = performance.now();
     this.plan = { frameSize: { width: rgb.width, height: rgb.height }, reScale, input, resize, crop, backbone, gather, search, template: templateMap, pyramid, xcorr: xc, peak, owned };
+    this.state = state;
     return {
       reScale,
       window,
@@ -230,13 +291,57 @@ class TadtTracker implements Tracker {
     };
   }
 
-  async update(frame: Frame): Promise<UpdateResult> {
-    const plan = await this.prepareFrame(frame);
-    await this.engine.run(this.frameSteps(plan), { label: 'track frame' });
-    return this.finishFrame(plan);
+  /**
+   * The whole frame is rescaled on the GPU (spec 1.2), so a tiny target in a large frame (a 3x3 box in
+   * 640x360 is scaled by 14.7) can need a buffer larger than the device can bind: say so in terms of
+   * the input rather than as a WebGPU validation error.
+   */
+  private checkResizedFrame(box: Box, rgb: Frame, reScale: number, width: number, height: number): void {
+    const limits = this.engine.device.limits;
+    const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    // The official resize keeps a rows-only intermediate [H', W, 3]; the pool rounds sizes up to its classes.
+    const largest = Math.max(width * height, height * rgb.width, rgb.width * rgb.height) * 3;
+    if (BufferPool.sizeClass(largest) <= limit) return;
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+    const over = `more than this device's ${mb(limit)} buffer limit`;
+    if (largest === rgb.width * rgb.height * 3) {
+      throw new RangeError(`a ${rgb.width}x${rgb.height} frame needs ${mb(largest)} on the GPU, ${over}`);
+    }
+    throw new RangeError(
+      `init box ${formatBox(box)} in a ${rgb.width}x${rgb.height} frame: TADT rescales the whole frame by ` +
+        `${reScale.toFixed(3)} (target size sqrt(w*h) = ${Math.sqrt(box[2] * box[3]).toFixed(1)} brought into ` +
+        `[${this.config.minTargetSize}, ${this.config.maxTargetSize}]) to ${width}x${height}, which needs ${mb(largest)}, ` +
+        `${over}. Crop the frames around the target or use a larger box.`,
+    );
   }
 
-  async profileUpdate(frame: Frame): Promise<{ result: UpdateResult; seconds: StageSeconds }> {
+  update(frame: Frame): Promise<UpdateResult> {
+    return this.exclusive('update', async () => {
+      const plan = await this.prepareFrame(frame);
+      await this.engine.run(this.frameSteps(plan), { label: 'track frame' });
+      return this.finishFrame(plan);
+    });
+  }
+
+  profileUpdate(frame: Frame): Promise<{ result: UpdateResult; seconds: StageSeconds }> {
+    return this.exclusive('profileUpdate', () => this.profileNow(frame));
+  }
+
+  /**
+   * One call at a time: two un-awaited updates would write the same frame buffer and move the same
+   * state, so the second is refused instead of silently tracking garbage.
+   */
+  private async exclusive<T>(what: string, f: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new Error(`tracker.${what}() while a previous init()/update() is still running: await each call`);
+    this.busy = true;
+    try {
+      return await f();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async profileNow(frame: Frame): Promise<{ result: UpdateResult; seconds: StageSeconds }> {
     const t0 = performance.now();
     const plan = await this.prepareFrame(frame);
     await this.engine.finish();
@@ -345,15 +450,19 @@ class TadtTracker implements Tracker {
     const lists = [selection.balance41, selection.balance43].map((l, i) =>
       this.engine.upload([l.length], `balance list ${i}`, 'u32', Uint32Array.from(l)),
     );
-    const steps = [
-      await channelBalance(this.engine, backbone.relu41, lists[0], out, 0),
-      await channelBalance(this.engine, backbone.relu43, lists[1], out, 1),
-    ];
-    await this.engine.run(steps, { label: 'balance' });
-    const [b41, b43] = await out.read();
-    steps.forEach((d) => this.engine.discard(d));
-    lists.forEach((t) => t.release());
-    out.release();
+    const steps: Dispatch[] = [];
+    let b41: number;
+    let b43: number;
+    try {
+      steps.push(await channelBalance(this.engine, backbone.relu41, lists[0], out, 0));
+      steps.push(await channelBalance(this.engine, backbone.relu43, lists[1], out, 1));
+      await this.engine.run(steps, { label: 'balance' });
+      [b41, b43] = await out.read();
+    } finally {
+      steps.forEach((d) => this.engine.discard(d));
+      lists.forEach((t) => t.release());
+      out.release();
+    }
     const override = this.options.selection?.mode === 'explicit' ? this.options.selection.balance : undefined;
     // An all-zero conv4_1 response (b41 = 0) would make the factor infinite: keep the layers unbalanced then.
     const factor = override ?? (b41 > 0 ? Math.fround(b43 / b41) : 1);
@@ -383,8 +492,10 @@ class TadtTracker implements Tracker {
 }
 
 /**
- * Frames are RGB8; greyscale (1 byte per pixel) and RGBA (4) are accepted and converted, alpha
- * dropped, so that API users can pass canvas or decoder output directly.
+ * Frames are RGB8; greyscale (1 byte per pixel) and RGBA (4) are accepted and converted, so that API
+ * users can pass canvas or decoder output directly. The layout is told by the data length; alpha is
+ * composited over black, as the PNG loader does, so a frame gives the same result from a file or
+ * from memory.
  */
 function checkFrame(frame: Frame): Frame {
   const { width, height, data } = frame;
@@ -392,14 +503,12 @@ function checkFrame(frame: Frame): Frame {
     throw new RangeError(`frame size ${width}x${height} is not a positive integer size`);
   }
   const pixels = width * height;
-  if (data.length === pixels * 3) return frame;
-  if (data.length !== pixels && data.length !== pixels * 4) {
-    throw new RangeError(`frame data has ${data.length} bytes: expected ${pixels * 3} (RGB), ${pixels} (grey) or ${pixels * 4} (RGBA)`);
+  const channels = ([3, 1, 4] as const).find((c) => data.length === pixels * c);
+  if (channels === undefined) {
+    throw new RangeError(
+      `frame data has ${data.length} bytes, which fits no layout of a ${width}x${height} frame: expected ` +
+        `${pixels * 3} (RGB), ${pixels} (grey) or ${pixels * 4} (RGBA)`,
+    );
   }
-  const channels = data.length / pixels;
-  const rgb = new Uint8Array(pixels * 3);
-  for (let i = 0; i < pixels; i++) {
-    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = data[i * channels + (channels === 1 ? 0 : c)];
-  }
-  return { width, height, data: rgb };
+  return toRgbFrame({ width, height, data, channels });
 }
