@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { FrameError, decodeImage, loadFrame, toRgbFrame } from '../src/io/frame.ts';
 import { shared, tempDir } from './io-fixtures.test.ts';
 
@@ -47,7 +48,7 @@ function palettePng(): Buffer {
 
 /**
  * A real one-component (greyscale) baseline JPEG, 16x8: two flat blocks of 144 and 112.
- * jpeg-js only encodes 3-component files, so the stream is written by hand with quantisation 1
+ * Written by hand, rather than by an encoder, so the file is known to hold one component, with quantisation 1
  * and tiny Huffman tables: DC categories 8 and 9 as codes 00 and 01, AC end-of-block as code 0
  * (JPEG forbids all-ones codes, so the DC codes need two bits).
  */
@@ -75,6 +76,24 @@ function greyJpeg(): Buffer {
   ]);
 }
 
+/** An 8-bit RGB test pattern with saturated colours, where an ICC conversion shows. */
+function colourRamp(width = 8, height = 8): Buffer {
+  return Buffer.from(Array.from({ length: width * height * 3 }, (_, i) => (i % 3 === 0 ? 255 - ((i * 7) % 200) : (i * 37) % 256)));
+}
+
+/** The JPEG with every APPn segment of the given marker (0xE1 EXIF, 0xE2 ICC) cut out. */
+function withoutSegments(jpegBytes: Buffer, marker: number): Buffer {
+  const parts: Buffer[] = [jpegBytes.subarray(0, 2)];
+  let at = 2;
+  while (jpegBytes[at] === 0xff && jpegBytes[at + 1] !== 0xda) {
+    const end = at + 2 + jpegBytes.readUInt16BE(at + 2);
+    if (jpegBytes[at + 1] !== marker) parts.push(jpegBytes.subarray(at, end));
+    at = end;
+  }
+  parts.push(jpegBytes.subarray(at));
+  return Buffer.concat(parts);
+}
+
 describe('io/frame: decodeImage and loadFrame', () => {
   it('decodes the shared OTB and VOT JPEGs to RGB8', async () => {
     for (const [path, w, h] of [
@@ -88,42 +107,68 @@ describe('io/frame: decodeImage and loadFrame', () => {
     }
   });
 
-  it('matches jpeg-js RGBA output with alpha dropped', () => {
-    const bytes = readFileSync(skiing1());
-    const f = decodeImage(bytes, 'x.jpg');
-    const rgba = jpeg.decode(bytes, { useTArray: true });
-    for (const i of [0, 1000, f.width * f.height - 1]) {
-      expect(Array.from(f.data.subarray(i * 3, i * 3 + 3))).to.deep.equal(Array.from(rgba.data.subarray(i * 4, i * 4 + 3)));
+  // The hash of cv2.imread's output (libjpeg-turbo, converted BGR -> RGB) for this file. The
+  // crop-window test checks four more sequences against the reference's checksums.
+  it('decodes Skiing/0001.jpg to the bytes cv2.imread gives', async () => {
+    const f = await decodeImage(readFileSync(skiing1()), 'x.jpg');
+    expect(createHash('sha256').update(f.data).digest('hex')).to.equal('809a64e822f84aea424cb647a3d2098e8925ad4b9c331455295d5c7f2cc8d2a8');
+  });
+
+  it('ignores an embedded ICC profile, as cv2 does', async () => {
+    const raw = colourRamp();
+    const tagged = await sharp(raw, { raw: { width: 8, height: 8, channels: 3 } }).withIccProfile('p3').jpeg({ quality: 95 }).toBuffer();
+    const plain = withoutSegments(tagged, 0xe2);
+    expect(plain.length, 'the fixture holds an APP2 ICC profile').to.be.below(tagged.length - 100);
+    const got = await decodeImage(tagged, 'p3.jpg');
+    expect(Buffer.from(got.data).equals(Buffer.from((await decodeImage(plain, 'plain.jpg')).data))).to.equal(true);
+    // The profile does matter to a colour-managed decode, so the check above is not vacuous.
+    const managed = await sharp(tagged).raw().toBuffer();
+    expect(managed.equals(Buffer.from(got.data))).to.equal(false);
+  });
+
+  it('applies the EXIF orientation, as cv2.imread(IMREAD_COLOR) does', async () => {
+    const raw = colourRamp(4, 2);
+    const rotated = await sharp(raw, { raw: { width: 4, height: 2, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+    const upright = await decodeImage(withoutSegments(rotated, 0xe1), 'upright.jpg');
+    const got = await decodeImage(rotated, 'rotated.jpg');
+    expect([upright.width, upright.height, got.width, got.height]).to.deep.equal([4, 2, 2, 4]);
+    // Orientation 6: turn 90 degrees clockwise, so output (x, y) is input (y, H-1-x).
+    for (let y = 0; y < 4; y++) {
+      for (let x = 0; x < 2; x++) {
+        const at = (y * 2 + x) * 3;
+        const from = ((1 - x) * 4 + y) * 3;
+        expect(Array.from(got.data.subarray(at, at + 3)), `${x},${y}`).to.deep.equal(Array.from(upright.data.subarray(from, from + 3)));
+      }
     }
   });
 
-  it('decodes a one-component greyscale JPEG to three equal channels', () => {
-    const f = decodeImage(greyJpeg(), 'grey.jpg');
+  it('decodes a one-component greyscale JPEG to three equal channels', async () => {
+    const f = await decodeImage(greyJpeg(), 'grey.jpg');
     expect([f.width, f.height]).to.deep.equal([16, 8]);
     expect(Array.from(f.data.subarray(0, 3))).to.deep.equal([144, 144, 144]);
     expect(Array.from(f.data.subarray(8 * 3, 8 * 3 + 3))).to.deep.equal([112, 112, 112]);
     expect(Array.from(f.data.subarray(f.data.length - 3))).to.deep.equal([112, 112, 112]);
   });
 
-  it('decodes RGB, RGBA, grey, grey+alpha, 16-bit and palette PNGs', () => {
-    const rgb = decodeImage(pngFile(2, 1, Uint8Array.of(1, 2, 3, 250, 251, 252), 2), 'rgb.png');
+  it('decodes RGB, RGBA, grey, grey+alpha, 16-bit and palette PNGs', async () => {
+    const rgb = await decodeImage(pngFile(2, 1, Uint8Array.of(1, 2, 3, 250, 251, 252), 2), 'rgb.png');
     expect(Array.from(rgb.data)).to.deep.equal([1, 2, 3, 250, 251, 252]);
     // Alpha is composited over black: 200 * 128/255 = 100.4 -> 100.
-    const rgba = decodeImage(pngFile(2, 1, Uint8Array.of(200, 100, 50, 128, 10, 20, 30, 255), 6), 'rgba.png');
+    const rgba = await decodeImage(pngFile(2, 1, Uint8Array.of(200, 100, 50, 128, 10, 20, 30, 255), 6), 'rgba.png');
     expect(Array.from(rgba.data)).to.deep.equal([100, 50, 25, 10, 20, 30]);
-    const grey = decodeImage(pngFile(2, 1, Uint8Array.of(7, 99), 0), 'grey.png');
+    const grey = await decodeImage(pngFile(2, 1, Uint8Array.of(7, 99), 0), 'grey.png');
     expect(Array.from(grey.data)).to.deep.equal([7, 7, 7, 99, 99, 99]);
-    const ga = decodeImage(pngFile(1, 1, Uint8Array.of(200, 0), 4), 'ga.png');
+    const ga = await decodeImage(pngFile(1, 1, Uint8Array.of(200, 0), 4), 'ga.png');
     expect(Array.from(ga.data)).to.deep.equal([0, 0, 0]);
     // 16-bit samples are given to pngjs in platform order; 0x8080 rescales to 128.
-    const deep = decodeImage(pngFile(1, 1, new Uint8Array(Uint16Array.of(0xffff, 0x8080, 0).buffer), 2, 16), 'deep.png');
+    const deep = await decodeImage(pngFile(1, 1, new Uint8Array(Uint16Array.of(0xffff, 0x8080, 0).buffer), 2, 16), 'deep.png');
     expect(Array.from(deep.data)).to.deep.equal([255, 128, 0]);
-    expect(Array.from(decodeImage(palettePng(), 'pal.png').data)).to.deep.equal([200, 100, 50, 10, 20, 30]);
+    expect(Array.from((await decodeImage(palettePng(), 'pal.png')).data)).to.deep.equal([200, 100, 50, 10, 20, 30]);
   });
 
-  it('detects the format from magic bytes, not the extension', () => {
+  it('detects the format from magic bytes, not the extension', async () => {
     const png = pngFile(1, 1, Uint8Array.of(5, 6, 7), 2);
-    expect(Array.from(decodeImage(png, 'actually-a-png.jpg').data)).to.deep.equal([5, 6, 7]);
+    expect(Array.from((await decodeImage(png, 'actually-a-png.jpg')).data)).to.deep.equal([5, 6, 7]);
   });
 
   it('names the file for a missing, empty, non-image, truncated or corrupt input', async () => {
@@ -145,7 +190,14 @@ describe('io/frame: decodeImage and loadFrame', () => {
     await expectFrameError(() => loadFrame(noEoi), noEoi, /truncated/);
     const headOnly = join(dir, 'head.jpg');
     writeFileSync(headOnly, Buffer.concat([real.subarray(0, 300), Buffer.from([0xff, 0xd9])]));
-    await expectFrameError(() => loadFrame(headOnly), headOnly, /corrupt JPEG/);
+    await expectFrameError(() => loadFrame(headOnly), headOnly, /truncated JPEG: .*corrupt header/);
+    // A stray restart marker inside the entropy-coded data: libjpeg only warns, and cv2 would
+    // track the garbled frame. (Flipped bits that still decode go unnoticed by any decoder.)
+    const damaged = Buffer.from(real);
+    damaged.set([0xff, 0xd3], 20000);
+    const bad = join(dir, 'damaged.jpg');
+    writeFileSync(bad, damaged);
+    await expectFrameError(() => loadFrame(bad), bad, /corrupt JPEG: Corrupt JPEG data/);
     const png = pngFile(4, 4, new Uint8Array(48), 2);
     const cut = join(dir, 'cut.png');
     writeFileSync(cut, png.subarray(0, png.length - 20));

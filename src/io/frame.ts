@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { FrameError } from './errors.ts';
 
 export { FrameError };
@@ -19,17 +19,13 @@ export type RawPixels = {
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-// jpeg-js refuses images whose working set exceeds this; a 4K frame needs about 145 MB,
-// so 1 GB admits 8K while still bounding a hostile header.
-const JPEG_MAX_MEMORY_MB = 1024;
-
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
 
 /**
  * Decodes a JPEG or PNG to RGB8. The format is taken from the magic bytes, never from the
  * extension, because datasets contain mislabelled files. `fileName` is used only in errors.
  */
-export function decodeImage(bytes: Uint8Array, fileName: string): Frame {
+export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<Frame> {
   if (bytes.length === 0) throw new FrameError(fileName, 'empty file (0 bytes)');
   if (startsWith(bytes, JPEG_MAGIC)) return decodeJpeg(bytes, fileName);
   if (startsWith(bytes, PNG_MAGIC)) return decodePng(bytes, fileName);
@@ -37,25 +33,32 @@ export function decodeImage(bytes: Uint8Array, fileName: string): Frame {
   throw new FrameError(fileName, `not a JPEG or PNG image (starts with ${head})`);
 }
 
-function decodeJpeg(bytes: Uint8Array, fileName: string): Frame {
-  // jpeg-js returns partly grey images for some truncations instead of failing, so a file
-  // that does not end in the end-of-image marker is rejected before decoding.
-  let end = bytes.length;
-  while (end > 2 && bytes[end - 1] === 0) end--; // some writers pad with zeros after EOI
-  if (bytes[end - 2] !== 0xff || bytes[end - 1] !== 0xd9) {
-    throw new FrameError(fileName, 'truncated or corrupt JPEG: no end-of-image marker (FF D9) at end of file');
-  }
-  let img;
+/**
+ * The PyTorch port reads frames with cv2.imread (libjpeg-turbo). sharp's libvips decodes with
+ * mozjpeg, a libjpeg-turbo fork that keeps its decoder (same integer IDCT, fancy upsampling and
+ * YCbCr conversion), so the network sees exactly the reference's input, byte for byte. The options
+ * mirror cv2.imread(IMREAD_COLOR):
+ * - ignoreIcc: cv2 never applies embedded ICC profiles; sharp would convert them to sRGB.
+ * - autoOrient: cv2 (OpenCV >= 3.1) rotates by EXIF Orientation unless IMREAD_IGNORE_ORIENTATION.
+ *   Matlab's imread does not, so a rotated file differs from the official code's view of it.
+ * - failOn 'warning': libjpeg warnings (truncation, corrupt entropy data) reject the file; cv2 would
+ *   print the warning and go on tracking whatever the decoder made of the broken frame.
+ * CMYK JPEGs are converted through an ICC profile rather than cv2's plain formula (none in OTB/VOT).
+ */
+async function decodeJpeg(bytes: Uint8Array, fileName: string): Promise<Frame> {
+  let out;
   try {
-    // formatAsRGBA=false gives RGB directly; greyscale JPEGs come back as 3 equal channels.
-    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB });
+    out = await sharp(bytes, { failOn: 'warning', ignoreIcc: true, autoOrient: true }).raw().toBuffer({ resolveWithObject: true });
   } catch (e) {
-    throw new FrameError(fileName, `corrupt JPEG: ${(e as Error).message}`);
+    // libvips repeats each libjpeg message once per load attempt.
+    const lines = [...new Set(String((e as Error).message).split('\n').map((l) => l.replace(/^VipsJpeg: /, '').trim()).filter(Boolean))];
+    const has = (re: RegExp) => lines.some((l) => re.test(l));
+    const kind = has(/premature end of JPEG (image|file)/i) ? 'truncated JPEG' : has(/pixel limit/i) ? 'JPEG too large' : 'corrupt JPEG';
+    throw new FrameError(fileName, `${kind}: ${lines.join('; ')}`);
   }
-  if (img.width <= 0 || img.height <= 0 || img.data.length !== img.width * img.height * 3) {
-    throw new FrameError(fileName, `corrupt JPEG: decoded ${img.width}x${img.height} with ${img.data.length} bytes`);
-  }
-  return { width: img.width, height: img.height, data: img.data };
+  const { width, height, channels } = out.info;
+  if (channels !== 1 && channels !== 3) throw new FrameError(fileName, `corrupt JPEG: decoded to ${channels} channels`);
+  return toRgbFrame({ width, height, channels, data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength) });
 }
 
 function decodePng(bytes: Uint8Array, fileName: string): Frame {
