@@ -135,7 +135,11 @@ export function formatTable(report: EvaluationReport, opts: { perSequence?: bool
   for (const [seq, ns] of Object.entries(report.notes)) lines.push(`note ${seq}: ${ns.join('; ')}`);
   const byReason = new Map<string, string[]>();
   for (const s of report.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.sequence]);
-  for (const [reason, seqs] of byReason) lines.push(`skipped ${seqs.length} (${reason}): ${seqs.join(', ')}`);
+  // Published result folders cover all of OTB-100: a long list of names would bury the table.
+  for (const [reason, seqs] of byReason) {
+    const names = seqs.length > 12 ? `${seqs.slice(0, 10).join(', ')} and ${seqs.length - 10} more` : seqs.join(', ');
+    lines.push(`skipped ${seqs.length} (${reason}): ${names}`);
+  }
   return lines.join('\n');
 }
 
