@@ -93,7 +93,7 @@ export async function trackCommand(argv: string[]): Promise<void> {
         // The entry's own ground-truth file: a folder with groundtruth_rect.1.txt and .2.txt is two sequences.
         const seq = single ?? openSequence(entry.dir, { ...open, gtFile: entry.gtFile });
         for (const note of seq.notes) if (!values.quiet) console.error(`${seq.name}: ${note}`);
-        const run = await trackOne(engine, { weights: weights.weights, config, selection }, seq, {
+        const run = await trackOne(engine, { weights: weights.weights, config, selection, responseMaps: values['vis-response'] }, seq, {
           outDir: values.out,
           visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
           video: values.video,
