@@ -6,6 +6,11 @@
 export type Profile = 'official' | 'pytorch-port';
 
 export interface TadtConfig {
+  /**
+   * Also decides the image resampling conventions, which come as a set: frame rescale (Matlab
+   * bicubic with antialiasing / cv2 bilinear), crop rounding, response upsampling (Matlab bicubic
+   * a=-0.5 half-pixel / torch a=-0.75 align-corners) and argmax tie order (column- / row-major).
+   */
   profile: Profile;
   /** Target size sqrt(w*h) is rescaled into [minTargetSize, maxTargetSize] (spec 1.2). */
   minTargetSize: number;
@@ -28,8 +33,6 @@ export interface TadtConfig {
   ranking: { resize: 'bicubic-antialias' | 'bilinear-align-corners'; pairs: 'gap1' | 'all-gaps'; seed: number };
   selection: { top41: number; top43: number; minTotal: number; balanceTop: number };
   pyramid: { scales: [number, number, number]; weights: [number, number, number]; alignCorners: boolean };
-  response: { upsample: 'matlab-bicubic' | 'torch-bicubic-align-corners'; tieOrder: 'column-major' | 'row-major' };
-  frameResize: 'bicubic-antialias' | 'bilinear';
   /** Largest search window side in rescaled pixels; null = no clamp (the references have none). */
   maxWindow: number | null;
 }
@@ -43,46 +46,25 @@ export function defaultConfig(profile: Profile = 'official'): TadtConfig {
     selection: { top41: 80, top43: 300, minTotal: 250, balanceTop: 50 },
     maxWindow: null,
   };
+  const ridge = { iterations: 100, momentum: 0.9, weightDecay: 1000, seed: 4321 };
+  const scales: [number, number, number] = [F / (F + 2), 1, F / (F - 2)];
+  const weights: [number, number, number] = [0.99, 1, 1.0055];
   if (profile === 'official') {
     return {
       ...common,
       profile,
-      ridge: {
-        loss: 'dead-zone',
-        optimizer: 'adam',
-        iterations: 100,
-        stopLoss: 0.02,
-        learningRate: 5e-7,
-        biasLearningRate: 1e-6,
-        momentum: 0.9,
-        weightDecay: 1000,
-        seed: 4321,
-      },
+      ridge: { ...ridge, loss: 'dead-zone', optimizer: 'adam', stopLoss: 0.02, learningRate: 5e-7, biasLearningRate: 1e-6 },
       ranking: { resize: 'bicubic-antialias', pairs: 'gap1', seed: 1234 },
-      pyramid: { scales: [F / (F + 2), 1, F / (F - 2)], weights: [0.99, 1, 1.0055], alignCorners: true },
-      response: { upsample: 'matlab-bicubic', tieOrder: 'column-major' },
-      frameResize: 'bicubic-antialias',
+      pyramid: { scales, weights, alignCorners: true },
     };
   }
   return {
     ...common,
     profile,
     selection: { ...common.selection, balanceTop: 49 },
-    ridge: {
-      loss: 'mse',
-      optimizer: 'sgd',
-      iterations: 100,
-      stopLoss: null,
-      learningRate: 1e-9,
-      biasLearningRate: 1e-9,
-      momentum: 0.9,
-      weightDecay: 1000,
-      seed: 4321,
-    },
+    ridge: { ...ridge, loss: 'mse', optimizer: 'sgd', stopLoss: null, learningRate: 1e-9, biasLearningRate: 1e-9 },
     ranking: { resize: 'bilinear-align-corners', pairs: 'all-gaps', seed: 1234 },
-    pyramid: { scales: [F / (F + 2), 1, F / (F - 2)], weights: [0.99, 1, 1.0055], alignCorners: false },
-    response: { upsample: 'torch-bicubic-align-corners', tieOrder: 'row-major' },
-    frameResize: 'bilinear',
+    pyramid: { scales, weights, alignCorners: false },
   };
 }
 
