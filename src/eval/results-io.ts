@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseNumberToken } from '../io/groundtruth.ts';
 import type { Box } from './metrics.ts';
 
 /**
@@ -17,20 +18,13 @@ export function parseBoxText(text: string, source: string): Box[] {
       return;
     }
     const fields = line.split(/[,\s]+/);
-    const nums = fields.map(parseNumber);
+    const nums = fields.map(parseNumberToken);
     if (fields.length !== 4 || nums.some((v) => v === null)) {
       throw new Error(`${source}:${i + 1}: expected 4 numbers "x,y,w,h" separated by commas or whitespace, got "${line}"`);
     }
     boxes.push(nums as unknown as Box);
   });
   return boxes;
-}
-
-/** Like Number() but rejects '' and hex; keeps NaN because trackers write NaN for lost frames. */
-function parseNumber(s: string): number | null {
-  if (/^nan$/i.test(s)) return Number.NaN;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return null;
-  return Number(s);
 }
 
 /** A `<Seq>.txt` result file (got10k/pysot/pytracking layout): row 1 is the first frame of the sequence. */

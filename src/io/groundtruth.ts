@@ -18,7 +18,15 @@ export function parseGroundTruth(text: string, file: string, polygons = false): 
   return boxes;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/**
+ * One number of a box line: decimal or exponent notation, or NaN (a frame without annotation, or a
+ * tracker's lost frame); null for anything else. Number() alone would accept '' (a leading comma),
+ * hex and 'Infinity'.
+ */
+export function parseNumberToken(token: string): number | null {
+  if (/^nan$/i.test(token)) return Number.NaN;
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(token) ? Number(token) : null;
+}
 
 function parseLine(line: string, where: string, polygons: boolean): Box | null {
   const tokens = line.trim().split(/[,\s]+/);
@@ -26,9 +34,9 @@ function parseLine(line: string, where: string, polygons: boolean): Box | null {
   if (tokens.length !== 4 && !(polygons && tokens.length === 8)) {
     throw new SequenceError(`${where}: expected ${counts} numbers, got ${line.trim() === '' ? 'an empty line' : `"${line}"`}`);
   }
-  if (tokens.some((t) => /^nan$/i.test(t))) return null;
-  // Number() alone would accept '' (leading comma), hex and 'Infinity'.
-  const v = tokens.map((t) => (NUMBER.test(t) ? Number(t) : NaN));
+  const parsed = tokens.map(parseNumberToken);
+  if (parsed.some((v) => v !== null && Number.isNaN(v))) return null;
+  const v = parsed.map((x) => x ?? NaN);
   if (!v.every(Number.isFinite)) throw new SequenceError(`${where}: expected ${counts} finite numbers, got "${line}"`);
   if (v.length === 4) return v as Box;
   const xs = [v[0], v[2], v[4], v[6]];
