@@ -1,5 +1,5 @@
 // CPU references for the conv kernels, plus conversions between dense HWC arrays and the padded
-// FeatureMap layout (src/kernels/layout.ts) that tests use to feed and read the GPU.
+// FeatureMap layout (a zero border, channels padded) that tests use to feed and read the GPU.
 
 import type { VggLayer } from '../weights/vgg.ts';
 
