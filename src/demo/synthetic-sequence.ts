@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { mulberry32 } from '../util/random.ts';
 import { formatBoxLine, joinLines } from '../io/atomic.ts';
 import type { Box } from '../io/box.ts';
-import type { Frame } from '../io/frame.ts';
+import type { Frame } from '../io/rgb-frame.ts';
 import { toPng } from '../vis/raster.ts';
 import { FloatCanvas, paintBox, type Rgb, valueNoise } from './paint.ts';
 

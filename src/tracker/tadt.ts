@@ -1,7 +1,7 @@
 // The tracker's API (spec 1-5): init on the first frame, update on each next one. The first-frame
 // model lives in first-frame.ts, the per-frame GPU work in frame-plan.ts.
 import { type Box, formatBox, validateInitBox } from '../io/box.ts';
-import { type Frame, toRgbFrame } from '../io/frame.ts';
+import { type Frame, toRgbFrame } from '../io/rgb-frame.ts';
 import type { Peak } from '../kernels/response-peak.ts';
 import { BufferPool } from '../runtime/buffer-pool.ts';
 import type { Engine } from '../runtime/engine.ts';

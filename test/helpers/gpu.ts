@@ -1,4 +1,5 @@
-import { createEngine, type Engine } from '../../src/runtime/engine.ts';
+import { createEngine } from '../../src/host/node-engine.ts';
+import type { Engine } from '../../src/runtime/engine.ts';
 
 let shared: Promise<Engine> | null = null;
 
