@@ -12,7 +12,7 @@ export { convertMatToCache, readWeightCache, writeWeightCache } from './cache.ts
 export type { CacheHeader, ConvertProgress } from './cache.ts';
 export { DownloadError, VGG16_MD5, VGG16_URL, downloadWeights, formatProgress } from './download.ts';
 export type { DownloadOptions, DownloadResult } from './download.ts';
-export { SYNTHETIC_SEED, syntheticVggWeights } from './synthetic.ts';
-export { resolveWeights, syntheticWarning } from './resolve.ts';
+export { SYNTHETIC_SEED, syntheticVggWeights, syntheticWarning } from './synthetic.ts';
+export { resolveWeights } from './resolve.ts';
 export type { ResolveOptions, ResolvedWeights } from './resolve.ts';
 export { defaultCachePath, weightsDir } from './paths.ts';

@@ -303,8 +303,9 @@ function elementRegion(file: string, el: TopElement, le: boolean, buf: Uint8Arra
  * large cell cost little. With `first >= nbytes` it parses once, at the end.
  */
 async function withPrefix<T>(file: string, blob: Blob, el: TopElement, le: boolean, first: number,
-  parse: (r: Region, start: number, end: number) => T): Promise<T> {
-  const body = blob.slice(el.data, el.data + el.nbytes).stream();
+  parse: (r: Region, start: number, end: number) => T, onRead?: (bytes: number) => void): Promise<T> {
+  let body = blob.slice(el.data, el.data + el.nbytes).stream();
+  if (onRead) body = body.pipeThrough(counter(onRead));
   const compressed = el.type === MI_COMPRESSED;
   const reader = (compressed ? body.pipeThrough(new DecompressionStream('deflate')) : body).getReader();
   const prefix = new Prefix();
@@ -329,6 +330,16 @@ async function withPrefix<T>(file: string, blob: Blob, el: TopElement, le: boole
     // Stops the file read and the inflater when the parse needed only a prefix.
     void reader.cancel().catch(() => undefined);
   }
+}
+
+/** Passes bytes through, reporting each chunk's size. */
+function counter(onRead: (bytes: number) => void): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    transform(chunk, controller) {
+      onRead(chunk.length);
+      controller.enqueue(chunk);
+    },
+  });
 }
 
 async function readHeader(file: string, blob: Blob): Promise<boolean> {
@@ -356,6 +367,8 @@ export interface ReadMatOptions {
    * bytes up to there are read and inflated.
    */
   until?: CellStop;
+  /** Told the size of each chunk read from the file for the variables parsed (progress). */
+  onRead?: (bytes: number) => void;
 }
 
 /** First prefix tried by an `until` read: big enough for small files to need one pass. */
@@ -388,7 +401,7 @@ export async function readMatBlob(blob: Blob, file: string, opts: ReadMatOptions
       if (!wanted.has(name)) continue;
     }
     const first = opts.until ? FIRST_PREFIX : el.nbytes;
-    const { name, value } = await withPrefix(file, blob, el, le, first, (r, start, end) => parseMatrix(r, start, end, opts.until));
+    const { name, value } = await withPrefix(file, blob, el, le, first, (r, start, end) => parseMatrix(r, start, end, opts.until), opts.onRead);
     if (!wanted) seen.push(name);
     setField(out, name, value);
   }

@@ -8,7 +8,7 @@ import { withFile } from './files.ts';
 import { hashFile } from './hash.ts';
 import { looksLikeMat } from './mat.ts';
 import { defaultCachePath, matCachePath } from './paths.ts';
-import { SYNTHETIC_SEED, syntheticVggWeights } from './synthetic.ts';
+import { syntheticVggWeights, syntheticWarning } from './synthetic.ts';
 import { checkVggLayers, type VggWeights } from './vgg.ts';
 
 export interface ResolveOptions {
@@ -55,18 +55,6 @@ async function fromMat(path: string, opts: ResolveOptions): Promise<ResolvedWeig
   return loadCache(cachePath);
 }
 
-export function syntheticWarning(installed: string): string {
-  return [
-    '*'.repeat(78),
-    `WARNING: no VGG-16 weights found (looked for ${installed}).`,
-    `Using SYNTHETIC random weights (mulberry32 seed ${SYNTHETIC_SEED}). Tracking runs, but results are`,
-    'NOT those of TADT with pretrained weights. Install the real weights with',
-    '  tadt weights download            or',
-    '  tadt weights convert imagenet-vgg-verydeep-16.mat',
-    '*'.repeat(78),
-  ].join('\n');
-}
-
 export async function resolveWeights(opts: ResolveOptions = {}): Promise<ResolvedWeights> {
   if (opts.weights) {
     const head = readHead(opts.weights);
@@ -76,5 +64,6 @@ export async function resolveWeights(opts: ResolveOptions = {}): Promise<Resolve
   }
   const installed = defaultCachePath(opts.env);
   if (existsSync(installed)) return loadCache(installed);
-  return { weights: syntheticVggWeights(), warning: syntheticWarning(installed) };
+  const install = ['Install the real weights with', '  tadt weights download            or', '  tadt weights convert imagenet-vgg-verydeep-16.mat'];
+  return { weights: syntheticVggWeights(), warning: syntheticWarning(`looked for ${installed}`, install) };
 }
