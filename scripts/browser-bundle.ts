@@ -2,7 +2,7 @@
 // page. Both inline shaders/*.wgsl and fail on any Node built-in or Node-only package, naming the
 // file that imports it.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,4 +57,11 @@ const COMMON: esbuild.BuildOptions = {
 /** The core for bundlers: src/browser.ts with its shaders, one ES module. */
 export function bundleCore(outfile: string, options: esbuild.BuildOptions = {}): Promise<esbuild.BuildResult> {
   return esbuild.build({ ...COMMON, entryPoints: [join(ROOT, 'src/browser.ts')], outfile, sourcemap: true, ...options });
+}
+
+/** The web page as a static folder: index.html, style.css and main.js (with its source map). */
+export async function buildWeb(outDir: string, options: esbuild.BuildOptions = {}): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await esbuild.build({ ...COMMON, entryPoints: [join(ROOT, 'web/main.ts')], outfile: join(outDir, 'main.js'), sourcemap: true, ...options });
+  for (const file of ['index.html', 'style.css']) copyFileSync(join(ROOT, 'web', file), join(outDir, file));
 }

@@ -38,6 +38,8 @@ export async function launchChromium(): Promise<HeadlessChromium> {
     executablePath: CHROMIUM,
     headless: true,
     args: [...FLAGS, `--user-data-dir=${profile}`],
+    // SwiftShader runs the GPU work on the CPU; the page can be busy for minutes at a time.
+    protocolTimeout: 30 * 60_000,
   });
   return {
     browser,

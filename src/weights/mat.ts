@@ -304,10 +304,12 @@ function elementRegion(file: string, el: TopElement, le: boolean, buf: Uint8Arra
  */
 async function withPrefix<T>(file: string, blob: Blob, el: TopElement, le: boolean, first: number,
   parse: (r: Region, start: number, end: number) => T, onRead?: (bytes: number) => void): Promise<T> {
-  let body = blob.slice(el.data, el.data + el.nbytes).stream();
-  if (onRead) body = body.pipeThrough(counter(onRead));
+  const raw: ReadableStream<Uint8Array> = blob.slice(el.data, el.data + el.nbytes).stream();
+  const body = onRead ? raw.pipeThrough(counter(onRead)) : raw;
   const compressed = el.type === MI_COMPRESSED;
-  const reader = (compressed ? body.pipeThrough(new DecompressionStream('deflate')) : body).getReader();
+  // Cast: DOM and Node type DecompressionStream's writable side differently (BufferSource vs Uint8Array).
+  const inflate = new DecompressionStream('deflate') as unknown as TransformStream<Uint8Array, Uint8Array>;
+  const reader = (compressed ? body.pipeThrough(inflate) : body).getReader();
   const prefix = new Prefix();
   let want = first;
   try {
