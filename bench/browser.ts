@@ -32,7 +32,7 @@ async function page(frames: number): Promise<Row> {
     await dragBox(session.page, clip.initBox.map(Math.round) as Box);
     await session.page.click('#start');
     const done = await waitFor(session.page, (s) => s.state === 'done', 60 * 60_000);
-    return { host: 'web page, headless Chromium', adapter: adapter.replace(/^WebGPU adapter: |\s*\(a CPU.*$/g, ''), fps: done.fps ?? 0, initSeconds: null };
+    return { host: 'web page, headless Chromium', adapter: adapter.replace(/^WebGPU adapter: |\s*\(a CPU.*$/g, ''), fps: done.fps ?? 0, initSeconds: done.initSeconds };
   } finally {
     await session.close();
     rmSync(dir, { recursive: true, force: true });

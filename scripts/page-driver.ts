@@ -76,6 +76,8 @@ export interface Stats {
   state: string;
   frames: number;
   fps: number | null;
+  /** Seconds the page took to learn the target on the run's first frame. */
+  initSeconds: number | null;
   text: string;
 }
 
@@ -84,6 +86,7 @@ export function stats(page: Page): Promise<Stats> {
     state: e.getAttribute('data-state') ?? '',
     frames: Number(e.getAttribute('data-frames') ?? 0),
     fps: e.hasAttribute('data-fps') ? Number(e.getAttribute('data-fps')) : null,
+    initSeconds: e.hasAttribute('data-init-seconds') ? Number(e.getAttribute('data-init-seconds')) : null,
     text: e.textContent ?? '',
   }));
 }

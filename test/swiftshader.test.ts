@@ -9,7 +9,7 @@ import { expectSameBoxes, trackClip } from './helpers/demo-clip.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const FRAMES = 5;
+const FRAMES = 4;
 
 // SwiftShader is the Vulkan driver headless Chromium gives WebGPU here (it refuses lavapipe), with
 // subgroups of 4 lanes and 10 storage buffers per stage. Dawn in Node can load it too, which tests

@@ -109,6 +109,7 @@ export class App {
     this.boxes = [];
     this.recent = [];
     this.running = true;
+    delete byId('stats').dataset.initSeconds;
     this.setStatus('starting', `Learning the target on ${this.shown.frame.label}…`);
     const run = new TrackingRun({
       engine: this.engine, weights: this.weights.weights, responseMaps: byId<HTMLInputElement>('show-maps').checked,
@@ -148,8 +149,9 @@ export class App {
     this.boxes.push(tracked.box);
     this.recent = [...this.recent.slice(-9), performance.now()];
     const live = this.recent.length > 1 ? (this.recent.length - 1) / ((this.recent.at(-1)! - this.recent[0]!) / 1000) : 0;
-    const score = tracked.result ? `score ${tracked.result.score.toFixed(3)}` : 'init';
-    this.caption = `#${number} ${score} ${live.toFixed(2)} FPS`;
+    const score = tracked.result ? `score ${tracked.result.score.toFixed(3)}` : `target learned in ${tracked.seconds.toFixed(1)} s`;
+    if (!tracked.result) byId('stats').dataset.initSeconds = tracked.seconds.toFixed(3);
+    this.caption = tracked.result ? `#${number} ${score} ${live.toFixed(2)} FPS` : `#${number} init`;
     this.maps = tracked.result?.responseMaps;
     this.show();
     this.showResults();
