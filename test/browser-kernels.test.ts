@@ -44,9 +44,13 @@ describe('kernel tests in headless Chromium (WebGPU on SwiftShader)', function (
       try {
         const page = await chrome.browser.newPage();
         const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(String(e)));
+        // An error thrown while the suite loads would leave no report: fail on it at once.
+        const crashed = new Promise<never>((_, reject) => page.on('pageerror', (e) => {
+          errors.push(String(e));
+          reject(new Error(`the kernel suite threw in the page: ${String(e)}`));
+        }));
         await page.goto(server.url);
-        await page.waitForSelector('#report[data-done]', { timeout: 18 * 60_000 });
+        await Promise.race([page.waitForSelector('#report[data-done]', { timeout: 18 * 60_000 }), crashed]);
         const outcomes = JSON.parse(await page.$eval('#report', (e) => e.textContent ?? '[]')) as Outcome[];
         const failed = outcomes.filter((o) => o.state === 'failed');
         const passed = outcomes.filter((o) => o.state === 'passed');
