@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +8,11 @@ import {
   chooseFiles, dragBox, messages, openPage, type PageSession, results, stats, waitFor, waitForMessage, writeFrames,
 } from '../scripts/page-driver.ts';
 import type { Box } from '../src/io/box.ts';
+import { VGG_CONV_LAYERS } from '../src/weights/vgg.ts';
 import { demoClip } from '../src/demo/synthetic-sequence.ts';
 import { expectSameBoxes, trackClip } from './helpers/demo-clip.ts';
 import { gpuEngine } from './helpers/gpu.ts';
+import { simplenn } from './helpers/mat-writer.ts';
 import { yellowOnEdges } from './helpers/page-checks.ts';
 
 // The page in Debian's headless Chromium on its SwiftShader driver, driven as a user would. It is
@@ -164,5 +167,49 @@ describe('the web page in headless Chromium (WebGPU on SwiftShader)', function (
       expect(await page.$eval('#weights-status', (e) => e.textContent)).to.match(/synthetic/);
       expect(session.pageErrors).to.deep.equal([]);
     });
+
+    it('a browser without WebGPU', async () => {
+      const page = await session.page.browser().newPage();
+      try {
+        await page.evaluateOnNewDocument('Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined })');
+        await page.goto(session.server.url);
+        await page.waitForSelector('#adapter[data-state="missing"]');
+        expect(await messages(page)).to.match(/does not offer WebGPU \(navigator\.gpu is missing\)\. It is on by default in Chrome/);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('a lost GPU device, with a restart', async () => {
+      const { page } = session;
+      // Chromium's GPU process, killed: the page's device is lost, as after a driver crash.
+      const browser = page.browser().process()!.pid!;
+      const gpu = execFileSync('pgrep', ['-P', String(browser), '-f', 'type=gpu-process'], { encoding: 'utf8' }).trim();
+      process.kill(Number(gpu), 'SIGKILL');
+      await page.waitForSelector('#adapter[data-state="lost"]', { timeout: 60_000 });
+      expect(await messages(page)).to.match(/The GPU device was lost/);
+      await page.click('#messages button');
+      await page.waitForSelector('#adapter[data-state="ready"]', { timeout: 60_000 });
+      expect(session.pageErrors).to.deep.equal([]);
+    });
+  });
+
+  it('converts a MatConvNet file from a URL in the page, keeps it for the next visit, and forgets it', async () => {
+    const { page } = session;
+    // VGG-16's conv layers in MatConvNet's layout, compressed: the page inflates with DecompressionStream.
+    const value = (l: number, ky: number, kx: number, ci: number, co: number) => ((l * 31 + ky * 7 + kx * 3 + ci + co) % 17) / 1700 - 0.005;
+    writeFileSync(join(session.root, 'vgg.mat'), simplenn(VGG_CONV_LAYERS, { value, compress: true }));
+    await page.$eval('#weights-url', (input, url) => ((input as unknown as { value: string }).value = url), `${session.server.url}vgg.mat`);
+    await page.click('#weights-url-form button');
+    await waitForMessage(page, /Weights ready \(converted in this page\); kept in this browser for your next visit/, 5 * 60_000);
+    expect(await messages(page)).not.to.match(/SYNTHETIC/);
+    await page.reload();
+    await page.waitForSelector('#adapter:not([data-state="starting"])');
+    await page.waitForFunction('/kept from/.test(document.querySelector("#weights-status").textContent)', { timeout: 60_000 });
+    expect(await messages(page)).not.to.match(/SYNTHETIC/);
+    await page.click('#weights-forget');
+    await waitForMessage(page, /SYNTHETIC random weights/, 10_000);
+    expect(await page.$eval('#weights-status', (e) => e.textContent)).to.match(/synthetic/);
+    expect(session.pageErrors).to.deep.equal([]);
   });
 });
