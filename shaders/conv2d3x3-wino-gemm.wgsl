@@ -1,8 +1,9 @@
-// The 36 Winograd GEMMs M[pos] = V[pos] U[pos] (tiles x cin times cin x cout), for lavapipe.
-// llvmpipe turns every storage load into a per-lane loop of scalar loads, so the cost is the
-// number of loaded values, not FMAs: an invocation keeps a 4-tile x 4-channel block (16
-// accumulators; 8 tiles measured 2x slower) and every vec4 it loads feeds 4 vec4 FMAs. Lanes run
-// over tiles. The subgroup variant (conv2d3x3-wino-gemm-subgroup.wgsl) is 2.5x faster.
+// The 36 Winograd GEMMs M[pos] = V[pos] U[pos] (tiles x cin times cin x cout), for software
+// adapters without 8-lane subgroups: SwiftShader (4 lanes), or lavapipe without the feature, where
+// the subgroup variant (conv2d3x3-wino-gemm-subgroup.wgsl) is 2.5x faster.
+// Both turn every storage load into a per-lane loop of scalar loads, so the cost is the number of
+// loaded values, not FMAs: an invocation keeps a 4-tile x 4-channel block (16 accumulators; 8
+// tiles measured 2x slower on lavapipe) and every vec4 it loads feeds 4 vec4 FMAs. Lanes run over tiles.
 // U is blocked per vec4 of output channels: U[pos][n4][k] (vec4 over the 4 channels), so the
 // four k rows an iteration needs are adjacent.
 
@@ -26,20 +27,31 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let t0 = min(row, p.tilesPad - 4u);
   let vBase = (pos * p.tilesPad + t0) * p.k4;
   let uBase = (pos * p.n4 + n4) * p.k4 * 4u;
-  var acc: array<vec4f, 4>;
+  // Four named accumulators rather than an array indexed in a loop: SwiftShader keeps such an
+  // array in memory (3.5x slower GEMM measured); llvmpipe unrolls either form alike.
+  var a0 = vec4f(0.0);
+  var a1 = vec4f(0.0);
+  var a2 = vec4f(0.0);
+  var a3 = vec4f(0.0);
   for (var k = 0u; k < p.k4; k++) {
     let w0 = u[uBase + k * 4u];
     let w1 = u[uBase + k * 4u + 1u];
     let w2 = u[uBase + k * 4u + 2u];
     let w3 = u[uBase + k * 4u + 3u];
-    for (var r = 0u; r < 4u; r++) {
-      let x = v[vBase + r * p.k4 + k];
-      acc[r] = fma(vec4f(x.x), w0, fma(vec4f(x.y), w1, fma(vec4f(x.z), w2, fma(vec4f(x.w), w3, acc[r]))));
-    }
+    let x0 = v[vBase + k];
+    let x1 = v[vBase + p.k4 + k];
+    let x2 = v[vBase + 2u * p.k4 + k];
+    let x3 = v[vBase + 3u * p.k4 + k];
+    a0 = fma(vec4f(x0.x), w0, fma(vec4f(x0.y), w1, fma(vec4f(x0.z), w2, fma(vec4f(x0.w), w3, a0))));
+    a1 = fma(vec4f(x1.x), w0, fma(vec4f(x1.y), w1, fma(vec4f(x1.z), w2, fma(vec4f(x1.w), w3, a1))));
+    a2 = fma(vec4f(x2.x), w0, fma(vec4f(x2.y), w1, fma(vec4f(x2.z), w2, fma(vec4f(x2.w), w3, a2))));
+    a3 = fma(vec4f(x3.x), w0, fma(vec4f(x3.y), w1, fma(vec4f(x3.z), w2, fma(vec4f(x3.w), w3, a3))));
   }
   if (row < p.tilesPad) {
-    for (var r = 0u; r < 4u; r++) {
-      m[(pos * p.tilesPad + t0 + r) * p.n4 + n4] = acc[r];
-    }
+    let o = (pos * p.tilesPad + t0) * p.n4 + n4;
+    m[o] = a0;
+    m[o + p.n4] = a1;
+    m[o + 2u * p.n4] = a2;
+    m[o + 3u * p.n4] = a3;
   }
 }
