@@ -23,6 +23,9 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-quic',
+  // A synthetic camera, allowed without a prompt: the webcam input can be driven headless.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 
 export interface HeadlessChromium {

@@ -124,6 +124,13 @@ describe('the web page in headless Chromium (WebGPU on SwiftShader)', function (
     expect(session.pageErrors).to.deep.equal([]);
   });
 
+  it('shows the webcam\'s frames (Chromium\'s synthetic camera) for a box to be drawn', async () => {
+    const { page } = session;
+    await page.click('#webcam');
+    const ready = await waitFor(page, (s) => s.state === 'ready' && /camera frame 1/.test(s.text), 60_000);
+    expect(ready.text).to.match(/camera frame 1: \d+x\d+\. Drag a box/);
+  });
+
   describe('bad input: a message, no crash, and the page stays usable', () => {
     it('a text file as a frame', async () => {
       const notes = join(dir, 'notes.txt');
