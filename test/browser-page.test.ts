@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../scripts/browser-bundle.ts';
@@ -18,6 +17,19 @@ import { yellowOnEdges } from './helpers/page-checks.ts';
 // The page in Debian's headless Chromium on its SwiftShader driver, driven as a user would. It is
 // slow there (tens of seconds to learn the target, seconds per frame), so the clip is short.
 const FRAMES = 4;
+
+/** The pid of the GPU process among the children of Chromium's browser process `parent` (from /proc). */
+function gpuProcess(parent: number): number {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+      if (ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')) return Number(pid);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  throw new Error(`no GPU process under chromium ${parent}`);
+}
 
 /**
  * Runs in the page: records clip/1.png..N.png, served beside it, into a WebM (VP8) with
@@ -190,9 +202,7 @@ describe('the web page in headless Chromium (WebGPU on SwiftShader)', function (
     it('a lost GPU device, with a restart', async () => {
       const { page } = session;
       // Chromium's GPU process, killed: the page's device is lost, as after a driver crash.
-      const browser = page.browser().process()!.pid!;
-      const gpu = execFileSync('pgrep', ['-P', String(browser), '-f', 'type=gpu-process'], { encoding: 'utf8' }).trim();
-      process.kill(Number(gpu), 'SIGKILL');
+      process.kill(gpuProcess(page.browser().process()!.pid!), 'SIGKILL');
       await page.waitForSelector('#adapter[data-state="lost"]', { timeout: 60_000 });
       expect(await messages(page)).to.match(/The GPU device was lost/);
       await page.click('#messages button');
