@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type Box, checkBoxSize, fromOneBased } from './box.ts';
 import { SequenceError } from './errors.ts';
+import { isDir, isFile, natural } from './fs.ts';
 import { parseGroundTruth } from './groundtruth.ts';
 
 export type Layout = 'otb' | 'vot' | 'frames';
@@ -36,6 +37,15 @@ export interface OpenOptions {
    * 300..770 with 471 lines, so it needs `{ start: 300, gtFirstFrame: 300 }`; default 1.
    */
   gtFirstFrame?: number;
+  /** The frame number that the last ground-truth line annotates (UAV123's bird1_2 is frames 775..1477 of bird1/). */
+  gtLastFrame?: number;
+  /**
+   * The ground truth gives the first box only (GOT-10k's test split): every frame is tracked from
+   * it, and `groundTruth` is null since nothing can be scored.
+   */
+  firstBoxOnly?: boolean;
+  /** Result-file stem, when the folder name is not it (UAV123's bird1_2 lives in bird1/). */
+  name?: string;
 }
 
 export interface SequenceEntry {
@@ -47,13 +57,9 @@ export interface SequenceEntry {
 const IMAGE = /\.(jpe?g|png)$/i;
 const OTB_GT = /^groundtruth_rect(?:\.(\d+))?\.txt$/;
 const VOT_GT = 'groundtruth.txt';
-const natural = new Intl.Collator('en', { numeric: true }).compare;
-
-const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 
 /** OTB keeps frames in img/, VOT in color/, the legacy VOT toolkit and plain folders at the top. */
-function findFrames(dir: string): string[] | null {
+export function findFrames(dir: string): string[] | null {
   for (const sub of ['img', 'color', '.']) {
     const d = join(dir, sub);
     if (!isDir(d)) continue;
@@ -107,10 +113,15 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
   checkNumbering(frames, gtFile !== null, notes);
 
   let gt: (Box | null)[] | null = null;
+  let firstBox: Box | null = null;
   // frame number of ground-truth line 1, and so of the first frame that can be used
   const first = gtFile === null ? 1 : checkFrameNumber(opts.gtFirstFrame ?? 1, 'gtFirstFrame', frames.length);
-  if (gtFile !== null) {
-    gt = readGroundTruth(gtFile, layout, frames.length - (first - 1), first, notes);
+  if (gtFile !== null && opts.firstBoxOnly) {
+    firstBox = readGroundTruth(gtFile, layout, 1, first, [])[0];
+    notes.push('the ground truth gives the first box only (GOT-10k test split): every frame is tracked, none can be scored');
+  } else if (gtFile !== null) {
+    const last = opts.gtLastFrame === undefined ? frames.length : checkFrameNumber(opts.gtLastFrame, 'gtLastFrame', frames.length);
+    gt = readGroundTruth(gtFile, layout, last - (first - 1), first, notes);
     frames = frames.slice(0, first - 1 + gt.length);
   }
 
@@ -118,6 +129,9 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
   const end = checkFrameNumber(opts.end ?? frames.length, 'end', frames.length);
   if (start < first) throw new SequenceError(`start ${start} is before frame ${first}, the first annotated frame`);
   if (end < start) throw new SequenceError(`end ${end} is before start ${start}`);
+  if (firstBox !== null && start !== first && opts.box === undefined) {
+    throw new SequenceError(`${gtFile}: only frame ${first} is annotated, so start ${start} needs an init box`);
+  }
   frames = frames.slice(start - 1, end);
   gt = gt?.slice(start - first, end - first + 1) ?? null;
 
@@ -125,17 +139,17 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
   if (opts.box !== undefined) {
     checkBoxSize(opts.box, 'init box (1-based)');
     initBox = fromOneBased(opts.box);
-  } else if (gt === null) {
+  } else if (gt === null && firstBox === null) {
     throw new SequenceError(
       `${dir}: no ground-truth file (groundtruth_rect.txt, groundtruth_rect.N.txt or groundtruth.txt); pass an init box x,y,w,h`,
     );
   } else {
-    const b = gt[0];
+    const b = firstBox ?? gt![0];
     if (b === null) throw new SequenceError(`${gtFile}: ground truth for start frame ${start} is NaN; pass an init box`);
     checkBoxSize(b, `ground-truth box for frame ${start} (0-based)`);
     initBox = b;
   }
-  const name = gtFile === null ? basename(dir) : entryName(dir, gtFile);
+  const name = opts.name ?? (gtFile === null ? basename(dir) : entryName(dir, gtFile));
   return { name, dir, frames, firstFrame: start, groundTruth: gt, initBox, layout, notes };
 }
 
