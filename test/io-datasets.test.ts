@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SequenceError } from '../src/io/errors.ts';
 import { detectDataset, openDataset } from '../src/io/datasets/index.ts';
 import { readGot10kLabels } from '../src/io/datasets/got10k.ts';
@@ -8,28 +7,19 @@ import { readLasotVisibility } from '../src/io/datasets/lasot.ts';
 import { readVotRegions } from '../src/io/datasets/vot.ts';
 import { openSequence } from '../src/io/sequence.ts';
 import { shared, tempDir } from './io-fixtures.test.ts';
+import { frameFiles, writeTree } from './helpers/tree.ts';
 
-/** Writes text files (creating folders) under root; frames are empty files: listing never decodes them. */
-function files(root: string, tree: Record<string, string>): string {
-  for (const [path, text] of Object.entries(tree)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
-const frames = (dir: string, n: number, digits: number, from = 1): Record<string, string> =>
-  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${dir}/${String(from + i).padStart(digits, '0')}.jpg`, '']));
 const boxes = (n: number) => Array.from({ length: n }, (_, i) => `${10 + i},20,30,40\n`).join('');
 const opened = (root: string) => openDataset(root).entries.map((e) => openSequence(e.dir, e.open));
 
 describe('io/datasets: GOT-10k', () => {
   const sequence = (name: string, n: number, gtLines = n) => ({
-    ...frames(name, n, 8),
+    ...frameFiles(name, n, 8),
     [`${name}/groundtruth.txt`]: boxes(gtLines),
   });
 
   it('reads a val split: list.txt order, 8-digit frames, labels and resolution', () => {
-    const root = files(join(tempDir(), 'val'), {
+    const root = writeTree(join(tempDir(), 'val'), {
       'list.txt': 'GOT-10k_Val_000002\nGOT-10k_Val_000001\n',
       ...sequence('GOT-10k_Val_000001', 5),
       ...sequence('GOT-10k_Val_000002', 3),
@@ -44,39 +34,40 @@ describe('io/datasets: GOT-10k', () => {
       ['GOT-10k_Val_000001', 5, 5],
     ]);
     expect(seqs[1].frames[4]).to.match(/GOT-10k_Val_000001\/00000005\.jpg$/);
-    expect(readGot10kLabels(join(root, 'GOT-10k_Val_000001'))).to.deep.equal({
+    expect(readGot10kLabels(join(root, 'GOT-10k_Val_000001'), 5)).to.deep.equal({
       visible: [true, true, false, true, true],
       resolution: [1280, 720],
     });
-    expect(() => readGot10kLabels(join(root, 'GOT-10k_Val_000002'))).to.throw(SequenceError, /neither cover\.label nor absence\.label/);
+    expect(() => readGot10kLabels(join(root, 'GOT-10k_Val_000001'), 6)).to.throw(SequenceError, /cover\.label: 5 labels for 6/);
+    expect(() => readGot10kLabels(join(root, 'GOT-10k_Val_000002'), 3)).to.throw(SequenceError, /neither cover\.label nor absence\.label/);
   });
 
   it('tracks a test-split sequence from its only box, with nothing to score', () => {
-    const root = files(join(tempDir(), 'test'), { 'list.txt': 'GOT-10k_Test_000001\n', ...sequence('GOT-10k_Test_000001', 6, 1) });
+    const root = writeTree(join(tempDir(), 'test'), { 'list.txt': 'GOT-10k_Test_000001\n', ...sequence('GOT-10k_Test_000001', 6, 1) });
     const [s] = opened(root);
     expect([s.frames.length, s.groundTruth, s.initBox]).to.deep.equal([6, null, [9, 19, 30, 40]]);
     expect(s.notes.join()).to.contain('first box only');
   });
 
   it('asks for a split when given the dataset root, and names a bad list line', () => {
-    const root = files(tempDir(), { 'val/list.txt': 'GOT-10k_Val_000001\n', ...sequence('val/GOT-10k_Val_000001', 2) });
+    const root = writeTree(tempDir(), { 'val/list.txt': 'GOT-10k_Val_000001\n', ...sequence('val/GOT-10k_Val_000001', 2) });
     expect(detectDataset(root)).to.equal('got10k');
     expect(() => openDataset(root)).to.throw(SequenceError, /give one split, e\.g\. .*\/val/);
-    files(root, { 'val/list.txt': 'GOT-10k_Val_000001\n\nGOT-10k_Val_000009\n' });
+    writeTree(root, { 'val/list.txt': 'GOT-10k_Val_000001\n\nGOT-10k_Val_000009\n' });
     expect(() => openDataset(join(root, 'val'))).to.throw(SequenceError, /list\.txt:3: no sequence folder .*GOT-10k_Val_000009/);
   });
 });
 
 describe('io/datasets: LaSOT', () => {
   const sequence = (path: string, n: number, occ: string, oov: string) => ({
-    ...frames(`${path}/img`, n, 8),
+    ...frameFiles(`${path}/img`, n, 8),
     [`${path}/groundtruth.txt`]: boxes(n),
     [`${path}/full_occlusion.txt`]: occ,
     [`${path}/out_of_view.txt`]: oov,
   });
 
   it('reads <class>/<class>-<n> and flat <class>-<n> folders with visibility', () => {
-    const root = files(tempDir(), {
+    const root = writeTree(tempDir(), {
       ...sequence('airplane/airplane-10', 3, '0,0,0', '0,0,0'),
       ...sequence('airplane/airplane-2', 4, '0,1,0,0', '0,0,0,1'),
       ...sequence('bird-1', 2, '0,0', '0,0'),
@@ -89,24 +80,24 @@ describe('io/datasets: LaSOT', () => {
   });
 
   it('keeps to testing_set.txt when the root has one', () => {
-    const root = files(tempDir(), {
+    const root = writeTree(tempDir(), {
       ...sequence('cat/cat-1', 2, '0,0', '0,0'),
       ...sequence('cat/cat-3', 2, '0,0', '0,0'),
       'testing_set.txt': 'cat-3\n',
     });
     expect(openDataset(root).entries.map((e) => e.name)).to.deep.equal(['cat-3']);
-    files(root, { 'testing_set.txt': 'cat-3\ncat-7\n' });
+    writeTree(root, { 'testing_set.txt': 'cat-3\ncat-7\n' });
     expect(() => openDataset(root)).to.throw(SequenceError, /testing_set\.txt:2: no sequence folder .*cat-7/);
   });
 });
 
 describe('io/datasets: UAV123', () => {
   it('reads whole folders and the split sequences as frame ranges of one folder', () => {
-    const root = files(tempDir(), {
-      ...frames('data_seq/UAV123/uav2', 4, 6),
+    const root = writeTree(tempDir(), {
+      ...frameFiles('data_seq/UAV123/uav2', 4, 6),
       'anno/UAV123/uav2.txt': '1,2,3,4\nNaN,NaN,NaN,NaN\n5,6,7,8\n9,10,11,12\n',
       // truck4_1 is frames 1..577 and truck4_2 frames 577..1261 of truck4/ (uav123-ranges.ts).
-      ...frames('data_seq/UAV123/truck4', 1261, 6),
+      ...frameFiles('data_seq/UAV123/truck4', 1261, 6),
       'anno/UAV123/truck4_1.txt': boxes(577),
       'anno/UAV123/truck4_2.txt': boxes(685),
     });
@@ -120,18 +111,18 @@ describe('io/datasets: UAV123', () => {
   });
 
   it('names an annotation file that has no folder and no known range', () => {
-    const root = files(tempDir(), { ...frames('data_seq/UAV123/bike1', 2, 6), 'anno/UAV123/bike9_2.txt': boxes(2) });
+    const root = writeTree(tempDir(), { ...frameFiles('data_seq/UAV123/bike1', 2, 6), 'anno/UAV123/bike9_2.txt': boxes(2) });
     expect(() => openDataset(root)).to.throw(SequenceError, /bike9_2\.txt: no frame folder .* not one of UAV123's split sequences/);
   });
 });
 
 describe('io/datasets: VOT', () => {
   it('reads list.txt, color/ and legacy folders, and keeps the polygons', () => {
-    const root = files(tempDir(), {
+    const root = writeTree(tempDir(), {
       'list.txt': 'ball\nbag\n',
-      ...frames('bag/color', 2, 8),
+      ...frameFiles('bag/color', 2, 8),
       'bag/groundtruth.txt': '10,20,30,25,28,50,8,45\n1,2,3,4,5,6,7,8\n',
-      ...frames('ball', 2, 8),
+      ...frameFiles('ball', 2, 8),
       'ball/groundtruth.txt': '1,2,3,4\n5,6,7,8\n',
     });
     expect(detectDataset(root)).to.equal('vot');

@@ -48,14 +48,15 @@ export interface Got10kLabels {
   resolution: [number, number];
 }
 
-/** The labels AO and SR need (val split); a missing file is an error naming it. */
-export function readGot10kLabels(dir: string): Got10kLabels {
+/** The labels AO and SR need (val split), for the first `frames` frames; a missing or short file is an error naming it. */
+export function readGot10kLabels(dir: string, frames: number): Got10kLabels {
   const cover = join(dir, 'cover.label');
   const absence = join(dir, 'absence.label');
-  let visible: boolean[];
-  if (isFile(cover)) visible = readFrameNumbers(cover).map((c) => c > 0);
-  else if (isFile(absence)) visible = readFrameNumbers(absence).map((a) => a === 0);
-  else throw new SequenceError(`${dir}: neither cover.label nor absence.label, which GOT-10k scoring needs (val split)`);
+  const file = isFile(cover) ? cover : isFile(absence) ? absence : null;
+  if (file === null) throw new SequenceError(`${dir}: neither cover.label nor absence.label, which GOT-10k scoring needs (val split)`);
+  const values = readFrameNumbers(file);
+  if (values.length < frames) throw new SequenceError(`${file}: ${values.length} labels for ${frames} annotated frames`);
+  const visible = values.slice(0, frames).map((v) => (file === cover ? v > 0 : v === 0));
   const meta = join(dir, 'meta_info.ini');
   if (!isFile(meta)) throw new SequenceError(`${meta}: file not found (it gives the image resolution GOT-10k clips boxes to)`);
   const m = /^\s*resolution:\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)/m.exec(readFileSync(meta, 'utf8'));
