@@ -2,6 +2,7 @@ import { datasetGroundTruth, type OpeDataset } from './dataset-gt.ts';
 import { got10kIous, got10kScores, type Got10kScores } from './got10k.ts';
 import { averageCurves, evaluateSequence, type Box, type Curves, type SequenceMetrics } from './metrics.ts';
 import { openGroundTruth, type SequenceGt } from './otb-gt.ts';
+import { perSequenceRows, row, skippedLines } from './table.ts';
 import { canonicalName, findByName, findResultFile, namesWithExt, readPublishedJson, readResultTxt, resultNames } from './results-io.ts';
 
 /**
@@ -127,12 +128,6 @@ export function evaluate(opts: EvaluateOptions): EvaluationReport {
   return { datasetRoot: gtSource.origin, layout, sequences: evaluated, skipped, notes, trackers };
 }
 
-const center = (s: string, w: number): string => {
-  const pad = Math.max(0, w - s.length);
-  return ' '.repeat(Math.floor(pad / 2)) + s + ' '.repeat(pad - Math.floor(pad / 2));
-};
-const row = (cells: readonly string[], widths: readonly number[]): string => `|${cells.map((c, i) => center(c, widths[i]!)).join('|')}|`;
-
 const CURVES =
   'Success = AUC of the OTB success curve (mean of the fractions of frames with IoU > t, t = 0:0.05:1). ' +
   'Precision = fraction of frames with centre error <= 20 px. Norm Precision = fraction with size-normalised centre error <= 0.20. ' +
@@ -165,32 +160,14 @@ export function formatTable(report: EvaluationReport, opts: { perSequence?: bool
     lines.push(row([t.name, ...scores], widths));
   }
   lines.push(bar, `${report.sequences.length} sequences from ${report.datasetRoot} (${report.layout} layout).`, metricDefinitions(report.layout));
-  if (opts.perSequence) lines.push('', ...perSequenceTable(report));
+  if (opts.perSequence) {
+    const trackers = report.trackers;
+    const cells = (s: string, i: number) => [trackers[i]!.sequences[s]!.auc, trackers[i]!.sequences[s]!.precision].map((v) => v.toFixed(3));
+    lines.push('', ...perSequenceRows(report.sequences, trackers.map((t) => t.name), ['success', 'precision'], cells));
+  }
   for (const [seq, ns] of Object.entries(report.notes)) lines.push(`note ${seq}: ${ns.join('; ')}`);
-  const byReason = new Map<string, string[]>();
-  for (const s of report.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.sequence]);
-  // Published result folders cover all of OTB-100: a long list of names would bury the table.
-  for (const [reason, seqs] of byReason) {
-    const names = seqs.length > 12 ? `${seqs.slice(0, 10).join(', ')} and ${seqs.length - 10} more` : seqs.join(', ');
-    lines.push(`skipped ${seqs.length} (${reason}): ${names}`);
-  }
+  lines.push(...skippedLines(report.skipped));
   return lines.join('\n');
-}
-
-function perSequenceTable(report: EvaluationReport): string[] {
-  const seqW = Math.max(12, ...report.sequences.map((s) => s.length + 2));
-  const trackerW = report.trackers.map((t) => Math.max(25, t.name.length + 2));
-  const header1 = row(['Tracker name', ...report.trackers.map((t) => t.name)], [seqW, ...trackerW]);
-  const cellW = [seqW, ...trackerW.flatMap((w) => [Math.floor((w - 1) / 2), w - 1 - Math.floor((w - 1) / 2)])];
-  const header2 = row(['Video name', ...report.trackers.flatMap(() => ['success', 'precision'])], cellW);
-  const bar = '-'.repeat(header1.length);
-  const lines = [bar, header1, header2, bar];
-  for (const s of report.sequences) {
-    const cells = report.trackers.flatMap((t) => [t.sequences[s]!.auc, t.sequences[s]!.precision].map((v) => v.toFixed(3)));
-    lines.push(row([s, ...cells], cellW));
-  }
-  lines.push(bar);
-  return lines;
 }
 
 /** JSON for files and tools; per-frame IoUs and errors only when asked, they dominate the size. */
