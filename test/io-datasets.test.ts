@@ -49,6 +49,13 @@ describe('io/datasets: GOT-10k', () => {
     expect(s.notes.join()).to.contain('first box only');
   });
 
+  it('needs an init box to start a test-split sequence past its first frame', () => {
+    const root = writeTree(join(tempDir(), 'test'), { 'list.txt': 'GOT-10k_Test_000001\n', ...sequence('GOT-10k_Test_000001', 6, 1) });
+    const [e] = openDataset(root).entries;
+    expect(() => openSequence(e.dir, { ...e.open, start: 3 })).to.throw(SequenceError, /only frame 1 is annotated, so start 3 needs an init box/);
+    expect(openSequence(e.dir, { ...e.open, start: 3, box: [5, 5, 10, 10] }).frames).to.have.length(4);
+  });
+
   it('asks for a split when given the dataset root, and names a bad list line', () => {
     const root = writeTree(tempDir(), { 'val/list.txt': 'GOT-10k_Val_000001\n', ...sequence('val/GOT-10k_Val_000001', 2) });
     expect(detectDataset(root)).to.equal('got10k');
@@ -108,6 +115,12 @@ describe('io/datasets: UAV123', () => {
     expect(truck2.frames[0]).to.match(/truck4\/000577\.jpg$/);
     expect(truck2.frames[684]).to.match(/truck4\/001261\.jpg$/);
     expect(uav2.groundTruth).to.deep.equal([[0, 1, 3, 4], null, [4, 5, 7, 8], [8, 9, 11, 12]]);
+  });
+
+  it('names a range that runs past the folder', () => {
+    const root = writeTree(tempDir(), { ...frameFiles('data_seq/UAV123/truck4', 600, 6), 'anno/UAV123/truck4_2.txt': boxes(685) });
+    const [e] = openDataset(root).entries;
+    expect(() => openSequence(e.dir, e.open)).to.throw(SequenceError, /gtLastFrame = 1261 must be a whole frame number in 1\.\.600/);
   });
 
   it('names an annotation file that has no folder and no known range', () => {
