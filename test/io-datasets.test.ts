@@ -4,7 +4,6 @@ import { SequenceError } from '../src/io/errors.ts';
 import { detectDataset, openDataset } from '../src/io/datasets/index.ts';
 import { readGot10kLabels } from '../src/io/datasets/got10k.ts';
 import { readLasotVisibility } from '../src/io/datasets/lasot.ts';
-import { readVotRegions } from '../src/io/datasets/vot.ts';
 import { openSequence } from '../src/io/sequence.ts';
 import { shared, tempDir } from './io-fixtures.test.ts';
 import { frameFiles, writeTree } from './helpers/tree.ts';
@@ -142,7 +141,7 @@ describe('io/datasets: VOT', () => {
     const [ball, bag] = opened(root);
     expect([ball.name, ball.frames[0]]).to.deep.equal(['ball', join(root, 'ball/00000001.jpg')]);
     expect([bag.name, bag.frames[0], bag.initBox]).to.deep.equal(['bag', join(root, 'bag/color/00000001.jpg'), [7, 19, 22, 30]]);
-    expect(readVotRegions(join(root, 'bag/groundtruth.txt'))[0]).to.deep.equal([10, 20, 30, 25, 28, 50, 8, 45]);
+    expect(bag.regions![0]).to.deep.equal([10, 20, 30, 25, 28, 50, 8, 45]);
   });
 
   it('tells the shared VOT and OTB roots apart, and refuses a folder that is neither', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromOneBased, toOneBased, validateInitBox } from '../src/io/box.ts';
 import { SequenceError } from '../src/io/errors.ts';
-import { parseGroundTruth } from '../src/io/groundtruth.ts';
+import { parseRegions, regionBox } from '../src/io/groundtruth.ts';
 import { type OpenOptions, listSequences, openSequence } from '../src/io/sequence.ts';
 import { shared, tempDir } from './io-fixtures.test.ts';
 
@@ -23,29 +23,31 @@ const gtLines = (n: number) => Array.from({ length: n }, (_, i) => `${10 + i},20
 const openFails = (dir: string, opts: OpenOptions, why: RegExp) =>
   expect(() => openSequence(dir, opts)).to.throw(SequenceError, why);
 
-describe('io/groundtruth: parseGroundTruth', () => {
+describe('io/groundtruth: parseRegions', () => {
   it('accepts comma, tab, space and mixed separators, CRLF and trailing blank lines', () => {
     const text = '1,2,3,4\r\n5\t6\t7\t8\n9 10 11 12\n 13, 14\t15  16 \n\n';
-    expect(parseGroundTruth(text, 'gt.txt')).to.deep.equal([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]);
+    expect(parseRegions(text, 'gt.txt')).to.deep.equal([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]);
   });
 
   it('names the file and 1-based line of a bad line', () => {
-    expect(() => parseGroundTruth('1,2,3,4\n1,2,x,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*"1,2,x,4"/);
-    expect(() => parseGroundTruth('1,2,3,4\n1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: expected 4 numbers/);
-    expect(() => parseGroundTruth('1,2,3,4\n\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*empty line/);
-    expect(() => parseGroundTruth('1,2,3,4\n,1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
-    expect(() => parseGroundTruth('1,2,3,4\n1,2,3,Infinity\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
-    expect(() => parseGroundTruth('1,2,3,4,5,6,7,8\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: expected 4 numbers/);
-    expect(() => parseGroundTruth('', 'gt.txt')).to.throw(SequenceError, /empty/);
+    expect(() => parseRegions('1,2,3,4\n1,2,x,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*"1,2,x,4"/);
+    expect(() => parseRegions('1,2,3,4\n1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: expected 4 numbers/);
+    expect(() => parseRegions('1,2,3,4\n\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*empty line/);
+    expect(() => parseRegions('1,2,3,4\n,1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
+    expect(() => parseRegions('1,2,3,4\n1,2,3,Infinity\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
+    expect(() => parseRegions('1,2,3,4,5,6,7,8\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: expected 4 numbers/);
+    expect(() => parseRegions('', 'gt.txt')).to.throw(SequenceError, /empty/);
   });
 
   it('turns NaN lines into null, but not on the first line', () => {
-    expect(parseGroundTruth('1,2,3,4\nNaN,NaN,NaN,NaN\n5,6,7,8\n', 'gt.txt')).to.deep.equal([[1, 2, 3, 4], null, [5, 6, 7, 8]]);
-    expect(() => parseGroundTruth('nan,nan,nan,nan\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: first/);
+    expect(parseRegions('1,2,3,4\nNaN,NaN,NaN,NaN\n5,6,7,8\n', 'gt.txt')).to.deep.equal([[1, 2, 3, 4], null, [5, 6, 7, 8]]);
+    expect(() => parseRegions('nan,nan,nan,nan\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: first/);
   });
 
   it('reduces 8-value polygons to their min/max box when polygons are allowed', () => {
-    expect(parseGroundTruth('10,20,30,25,28,50,8,45\n1,2,3,4\n', 'gt.txt', true)).to.deep.equal([[8, 20, 22, 30], [1, 2, 3, 4]]);
+    const regions = parseRegions('10,20,30,25,28,50,8,45\n1,2,3,4\n', 'gt.txt', true);
+    expect(regions).to.deep.equal([[10, 20, 30, 25, 28, 50, 8, 45], [1, 2, 3, 4]]);
+    expect(regions.map((r) => regionBox(r!))).to.deep.equal([[8, 20, 22, 30], [1, 2, 3, 4]]);
   });
 });
 

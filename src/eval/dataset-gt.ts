@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { openDataset } from '../io/datasets/index.ts';
 import { readGot10kLabels } from '../io/datasets/got10k.ts';
 import { readLasotVisibility } from '../io/datasets/lasot.ts';
-import { parseGroundTruth } from '../io/groundtruth.ts';
+import { regionBox } from '../io/groundtruth.ts';
 import { openSequence } from '../io/sequence.ts';
 import type { Box, InvalidFrames } from './metrics.ts';
 import type { GroundTruthSource, SequenceGt } from './otb-gt.ts';
@@ -36,10 +35,7 @@ export function datasetGroundTruth(root: string, kind: OpeDataset): GroundTruthS
         throw new Error(`${e.name}: GOT-10k's test split gives only the first box; only the GOT-10k server can score it (upload the results folder)`);
       }
       const n = seq.groundTruth.length;
-      const gtFile = e.open.gtFile!;
-      const gt = parseGroundTruth(readFileSync(gtFile, 'utf8'), gtFile, true)
-        .slice(0, n)
-        .map((b): Box => b ?? [NaN, NaN, NaN, NaN]);
+      const gt = seq.regions!.map((r): Box => (r === null ? [NaN, NaN, NaN, NaN] : regionBox(r)));
       const out: SequenceGt = { name: e.name, firstFrame: seq.firstFrame, gt, frameCount: n, notes: seq.notes, invalidFrames: INVALID[kind] };
       if (kind === 'lasot') out.visible = readLasotVisibility(e.dir, n);
       if (kind === 'got10k') {

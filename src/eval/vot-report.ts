@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listVot, readVotRegions } from '../io/datasets/vot.ts';
+import { listVot } from '../io/datasets/vot.ts';
 import { imageSize } from '../io/frame.ts';
 import { isDir, natural } from '../io/fs.ts';
 import { openSequence } from '../io/sequence.ts';
@@ -91,7 +91,7 @@ export async function evaluateVot(opts: VotEvaluateOptions): Promise<VotReport> 
       continue;
     }
     const seq = openSequence(entry.dir, entry.open);
-    const gt = readVotRegions(entry.open.gtFile!).slice(0, seq.frames.length);
+    const gt = seq.regions!;
     const bounds = await imageSize(seq.frames[0]);
     const seqNotes = [...seq.notes];
     opts.trackers.forEach((t, i) => {

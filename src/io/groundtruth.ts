@@ -33,11 +33,6 @@ export function regionBox(r: Region): Box {
   return [x, y, Math.max(...xs) - x, Math.max(...ys) - y];
 }
 
-/** parseRegions with every region reduced to its box (regionBox). */
-export function parseGroundTruth(text: string, file: string, polygons = false): (Box | null)[] {
-  return parseRegions(text, file, polygons).map((r) => (r === null ? null : regionBox(r)));
-}
-
 /**
  * One number of a box line: decimal or exponent notation, or NaN (a frame without annotation, or a
  * tracker's lost frame); null for anything else. Number() alone would accept '' (a leading comma),

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { type Box, checkBoxSize, fromOneBased } from './box.ts';
 import { SequenceError } from './errors.ts';
 import { isDir, isFile, natural } from './fs.ts';
-import { parseGroundTruth } from './groundtruth.ts';
+import { parseRegions, type Region, regionBox } from './groundtruth.ts';
 
 export type Layout = 'otb' | 'vot' | 'frames';
 
@@ -17,6 +17,11 @@ export interface Sequence {
   firstFrame: number;
   /** 0-based, one per frame; null where the file says NaN. Null array when there is no file. */
   groundTruth: (Box | null)[] | null;
+  /**
+   * The same ground truth as written in the file (1-based, VOT's polygons kept): what VOT's overlap
+   * is measured against, and what evaluators compare result files with.
+   */
+  regions: (Region | null)[] | null;
   /** 0-based pixel coordinates. */
   initBox: Box;
   layout: Layout;
@@ -112,17 +117,17 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
   const layout: Layout = gtFile === null ? 'frames' : OTB_GT.test(basename(gtFile)) ? 'otb' : 'vot';
   checkNumbering(frames, gtFile !== null, notes);
 
-  let gt: (Box | null)[] | null = null;
+  let regions: (Region | null)[] | null = null;
   let firstBox: Box | null = null;
   // frame number of ground-truth line 1, and so of the first frame that can be used
   const first = gtFile === null ? 1 : checkFrameNumber(opts.gtFirstFrame ?? 1, 'gtFirstFrame', frames.length);
   if (gtFile !== null && opts.firstBoxOnly) {
-    firstBox = readGroundTruth(gtFile, layout, 1, first, [])[0];
+    firstBox = fromOneBased(regionBox(readGroundTruth(gtFile, layout, 1, first, [])[0]!));
     notes.push('the ground truth gives the first box only (GOT-10k test split): every frame is tracked, none can be scored');
   } else if (gtFile !== null) {
     const last = opts.gtLastFrame === undefined ? frames.length : checkFrameNumber(opts.gtLastFrame, 'gtLastFrame', frames.length);
-    gt = readGroundTruth(gtFile, layout, last - (first - 1), first, notes);
-    frames = frames.slice(0, first - 1 + gt.length);
+    regions = readGroundTruth(gtFile, layout, last - (first - 1), first, notes);
+    frames = frames.slice(0, first - 1 + regions.length);
   }
 
   const start = checkFrameNumber(opts.start ?? first, 'start', frames.length);
@@ -133,7 +138,8 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
     throw new SequenceError(`${gtFile}: only frame ${first} is annotated, so start ${start} needs an init box`);
   }
   frames = frames.slice(start - 1, end);
-  gt = gt?.slice(start - first, end - first + 1) ?? null;
+  regions = regions?.slice(start - first, end - first + 1) ?? null;
+  const gt = regions?.map((r) => (r === null ? null : fromOneBased(regionBox(r)))) ?? null;
 
   let initBox: Box;
   if (opts.box !== undefined) {
@@ -150,16 +156,16 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
     initBox = b;
   }
   const name = opts.name ?? (gtFile === null ? basename(dir) : entryName(dir, gtFile));
-  return { name, dir, frames, firstFrame: start, groundTruth: gt, initBox, layout, notes };
+  return { name, dir, frames, firstFrame: start, groundTruth: gt, regions, initBox, layout, notes };
 }
 
 /**
- * Reads ground truth (converted to 0-based) for the `available` frames from frame `first` on,
- * cut to whichever of frames and lines runs out first, as OTB's Football1 and Board need.
+ * Reads ground truth (as written) for the `available` frames from frame `first` on, cut to
+ * whichever of frames and lines runs out first, as OTB's Football1 and Board need.
  */
-function readGroundTruth(gtFile: string, layout: Layout, available: number, first: number, notes: string[]): (Box | null)[] {
+function readGroundTruth(gtFile: string, layout: Layout, available: number, first: number, notes: string[]): (Region | null)[] {
   if (!isFile(gtFile)) throw new SequenceError(`${gtFile}: ground-truth file not found`);
-  const raw = parseGroundTruth(readFileSync(gtFile, 'utf8'), gtFile, layout === 'vot');
+  const raw = parseRegions(readFileSync(gtFile, 'utf8'), gtFile, layout === 'vot');
   const n = Math.min(available, raw.length);
   if (raw.length !== available) {
     notes.push(
@@ -167,7 +173,7 @@ function readGroundTruth(gtFile: string, layout: Layout, available: number, firs
         `using ${n} frames (${first}..${first + n - 1})`,
     );
   }
-  return raw.slice(0, n).map((b) => (b === null ? null : fromOneBased(b)));
+  return raw.slice(0, n);
 }
 
 function checkFrameNumber(v: number, what: string, count: number): number {

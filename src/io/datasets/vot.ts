@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFile } from '../fs.ts';
-import { parseRegions, type Region } from '../groundtruth.ts';
 import { listSequences } from '../sequence.ts';
 import { type DatasetEntry, readNameList } from './common.ts';
 
@@ -18,6 +16,3 @@ export function listVot(root: string): DatasetEntry[] {
     : listSequences(root).filter((e) => e.gtFile === 'groundtruth.txt').map((e) => e.name);
   return names.map((name) => ({ name, dir: join(root, name), open: { gtFile: join(root, name, 'groundtruth.txt') } }));
 }
-
-/** The ground truth as written (polygons kept): what VOT's overlap is measured against. */
-export const readVotRegions = (gtFile: string): (Region | null)[] => parseRegions(readFileSync(gtFile, 'utf8'), gtFile, true);
