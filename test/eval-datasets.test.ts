@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { got10kIous, got10kScores } from '../src/eval/got10k.ts';
-import { type Box, evaluateSequence } from '../src/eval/metrics.ts';
+import type { Box } from '../src/io/box.ts';
+import { evaluateSequence } from '../src/eval/metrics.ts';
 import { evaluate, formatTable } from '../src/eval/report.ts';
 import { tempDir } from './io-fixtures.test.ts';
 import { boxLines, frameFiles, writeTree } from './helpers/tree.ts';

@@ -3,7 +3,8 @@ import { readGot10kLabels } from '../io/datasets/got10k.ts';
 import { readLasotVisibility } from '../io/datasets/lasot.ts';
 import { regionBox } from '../io/groundtruth.ts';
 import { openSequence } from '../io/sequence.ts';
-import type { Box, InvalidFrames } from './metrics.ts';
+import type { Box } from '../io/box.ts';
+import type { InvalidFrames } from './metrics.ts';
 import type { GroundTruthSource, SequenceGt } from './otb-gt.ts';
 import { canonicalName } from './results-io.ts';
 

@@ -1,4 +1,5 @@
-import { type Box, iou, isValidGt } from './metrics.ts';
+import type { Box } from '../io/box.ts';
+import { iou, isValidGt } from './metrics.ts';
 
 /**
  * GOT-10k's own measures (got10k toolkit `experiments/got10k.py`, val split): IoUs of frames 2..N

@@ -1,6 +1,7 @@
+import type { Box } from '../io/box.ts';
 import { datasetGroundTruth, type OpeDataset } from './dataset-gt.ts';
 import { got10kIous, got10kScores, type Got10kScores } from './got10k.ts';
-import { averageCurves, evaluateSequence, type Box, type Curves, type SequenceMetrics } from './metrics.ts';
+import { averageCurves, evaluateSequence, type Curves, type SequenceMetrics } from './metrics.ts';
 import { openGroundTruth, type SequenceGt } from './otb-gt.ts';
 import { perSequenceRows, row, skippedLines } from './table.ts';
 import { canonicalName, findByName, findResultFile, namesWithExt, readPublishedJson, readResultTxt, resultNames } from './results-io.ts';
