@@ -12,3 +12,8 @@ export { decodeImage, loadFrame, toRgbFrame, type Frame } from './io/frame.ts';
 export { openSequence, listSequences, type Sequence } from './io/sequence.ts';
 export { evaluate, formatTable } from './eval/report.ts';
 export { evaluateSequence, iou } from './eval/metrics.ts';
+export { openDataset, detectDataset, type Dataset, type DatasetEntry, type DatasetKind } from './io/datasets/index.ts';
+export { runSupervised, type InitUpdateTracker, type SupervisedRun } from './eval/supervised.ts';
+export { evaluateVot, formatVotTable, type VotReport } from './eval/vot-report.ts';
+export { EAO_RANGES, parseVotResult, formatVotRecord, type VotRecord } from './eval/vot.ts';
+export { regionOverlap } from './eval/region.ts';

@@ -241,4 +241,76 @@ describe('tadt CLI', () => {
       expect(existsSync(dir) ? readdirSync(dir) : []).to.deep.equal([]);
     });
   });
+
+  describe('dataset layouts', () => {
+    /** A still 48x48 target at (16, 12) in 100x80 frames, written as <dir>/<8-digit number>.png. */
+    const still: Target = { x: 16, y: 12, w: 48, h: 48, seed: 11 };
+    const writeFrames = (dir: string, n: number) => {
+      mkdirSync(dir, { recursive: true });
+      for (let i = 1; i <= n; i++) writeFileSync(join(dir, `${String(i).padStart(8, '0')}.png`), png(scene(100, 80, [still])));
+    };
+    const truth = '17,13,65,13,65,61,17,61'; // the target as a 1-based VOT corner polygon
+
+    it('VOT root: the supervised experiment (pysot layout), then accuracy, robustness and EAO', async () => {
+      // The ground truth claims the target is in the bottom-right corner on frame 4: a failure by
+      // construction, 5 frames' skip, re-initialisation on frame 9; 22 frames leave 4 past the burn-in.
+      const root = join(tmp, 'vot');
+      writeFrames(join(root, 'hop', 'color'), 22);
+      writeFileSync(join(root, 'list.txt'), 'hop\n');
+      writeFileSync(join(root, 'hop', 'groundtruth.txt'), Array.from({ length: 22 }, (_, i) => (i === 3 ? '75,68,25,12' : truth)).join('\n'));
+      const out = join(tmp, 'vot-out');
+      const r = await tadt('track', root, '--all', '--out', out);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stderr).to.contain(`${root}: vot layout, 1 of 1 sequences to track, supervised experiment`);
+      expect(r.stdout).to.match(/^hop: 22 frames, 1 failures \(lost\), [\d.]+ FPS/m);
+      const records = lines(join(out, 'baseline', 'hop', 'hop_001.txt'));
+      expect(records.map((l) => (l.includes(',') ? 'box' : l))).to.deep.equal(['1', 'box', 'box', '2', '0', '0', '0', '0', '1', ...Array(13).fill('box')]);
+      expect(lines(join(out, 'baseline', 'hop', 'hop_time.txt'))).to.have.length(22);
+
+      const e = await tadt('eval', '--dataset', root, '--results', `T=${out}`, '--eao-range', '2,22', '--json');
+      expect(e.code, e.stderr).to.equal(0);
+      const t = JSON.parse(e.stdout).trackers[0];
+      expect([t.failures, t.sequences.hop.frames]).to.deep.equal([1, 22]);
+      expect(t.robustness).to.be.closeTo(100 / 22, 1e-12);
+      expect(t.accuracy).to.be.above(0.7);
+      expect(t.eao).to.be.within(0, 1);
+      const table = await tadt('eval', '--dataset', root, '--results', `T=${out}`);
+      expect(table.code).to.equal(1);
+      expect(table.stderr).to.contain("say which VOT edition's EAO range to use");
+    });
+
+    it('GOT-10k splits: results in got10k layout, AO on val, the test split tracked but not scored', async () => {
+      const root = join(tmp, 'got');
+      const val = 'GOT-10k_Val_000001';
+      writeFrames(join(root, 'val', val), 5);
+      writeFileSync(join(root, 'val', 'list.txt'), `${val}\n`);
+      writeFileSync(join(root, 'val', val, 'groundtruth.txt'), Array(5).fill('16,12,48,48').join('\n'));
+      writeFileSync(join(root, 'val', val, 'cover.label'), '8\n8\n8\n8\n8\n');
+      writeFileSync(join(root, 'val', val, 'meta_info.ini'), '[METAINFO]\nresolution: (100, 80)\n');
+      const test = 'GOT-10k_Test_000001';
+      writeFrames(join(root, 'test', test), 3);
+      writeFileSync(join(root, 'test', 'list.txt'), `${test}\n`);
+      writeFileSync(join(root, 'test', test, 'groundtruth.txt'), '16,12,48,48\n');
+
+      const whole = await tadt('track', root, '--all', '--out', join(tmp, 'got-out'));
+      expect(whole.code).to.equal(1);
+      expect(whole.stderr).to.contain('give one split, e.g.');
+      for (const split of ['val', 'test']) {
+        const r = await tadt('track', join(root, split), '--all', '--out', join(tmp, 'got-out', split), '--quiet');
+        expect(r.code, r.stderr).to.equal(0);
+      }
+      expect(lines(join(tmp, 'got-out', 'val', val, `${val}_001.txt`))).to.have.length(5);
+      expect(lines(join(tmp, 'got-out', 'val', val, `${val}_time.txt`))).to.have.length(5);
+      expect(lines(join(tmp, 'got-out', 'test', test, `${test}_001.txt`))).to.have.length(3);
+
+      const e = await tadt('eval', '--dataset', join(root, 'val'), '--results', `T=${join(tmp, 'got-out', 'val')}`, '--json');
+      expect(e.code, e.stderr).to.equal(0);
+      const got = JSON.parse(e.stdout).trackers[0].got10k.overall;
+      expect(got.frames).to.equal(4);
+      expect(got.ao).to.be.above(0.8);
+      const t = await tadt('eval', '--dataset', join(root, 'test'), '--results', `T=${join(tmp, 'got-out', 'test')}`);
+      expect(t.code).to.equal(1);
+      expect(t.stderr).to.contain('only the GOT-10k server can score it');
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { evaluate, formatTable, reportToJson, type TrackerSpec } from '../eval/report.ts';
 import { EAO_RANGES, type EaoRange } from '../eval/vot.ts';
 import { evaluateVot, formatVotTable } from '../eval/vot-report.ts';
-import { DATASET_KINDS, type DatasetKind, detectDataset } from '../io/datasets/index.ts';
+import { type DatasetKind, detectDataset, parseDatasetKind } from '../io/datasets/index.ts';
 import { writeReportPlots } from '../vis/plots.ts';
 import { defaultDataRoot } from './paths.ts';
 
@@ -73,10 +73,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
 
 /** An otb2015.json-style file is OTB; a folder is what --layout says or what it looks like. */
 function chooseLayout(root: string, given: string | undefined): DatasetKind {
-  if (given !== undefined) {
-    if (!(DATASET_KINDS as readonly string[]).includes(given)) throw new Error(`--layout ${given}: use ${DATASET_KINDS.join(', ')}`);
-    return given as DatasetKind;
-  }
+  if (given !== undefined) return parseDatasetKind(given);
   return statSync(root, { throwIfNoEntry: false })?.isFile() ? 'otb' : detectDataset(root);
 }
 

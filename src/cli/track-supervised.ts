@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { runSupervised, type InitUpdateTracker, type SupervisedRun } from '../eval/supervised.ts';
 import { formatVotRecord } from '../eval/vot.ts';
 import { joinLines, writeFileAtomic } from '../io/atomic.ts';
-import type { Frame } from '../io/frame.ts';
 import { FramePrefetcher } from '../io/prefetch.ts';
 import type { Sequence } from '../io/sequence.ts';
 
@@ -27,16 +26,7 @@ export interface SupervisedSequenceRun extends SupervisedRun {
 export async function trackSupervised(tracker: InitUpdateTracker, seq: Sequence, outDir: string): Promise<SupervisedSequenceRun> {
   const regions = seq.regions;
   if (regions === null) throw new Error(`${seq.name}: the supervised experiment needs ground truth for every frame`);
-  const prefetch = new FramePrefetcher(seq.frames);
-  async function* frames(): AsyncGenerator<Frame> {
-    for (let i = 0; i < seq.frames.length; i++) yield await prefetch.next();
-  }
-  let run: SupervisedRun;
-  try {
-    run = await runSupervised(tracker, frames(), regions);
-  } finally {
-    await prefetch.close();
-  }
+  const run = await runSupervised(tracker, new FramePrefetcher(seq.frames), regions);
   const paths = supervisedPaths(outDir, seq.name);
   await mkdir(join(outDir, 'baseline', seq.name), { recursive: true });
   await writeFileAtomic(paths.timePath, joinLines(run.seconds.map((s) => s.toFixed(8))));

@@ -1,20 +1,26 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Box } from '../io/box.ts';
-import { listSequences, openSequence, type SequenceEntry } from '../io/sequence.ts';
+import { type DatasetEntry, type DatasetKind, openDataset, parseDatasetKind } from '../io/datasets/index.ts';
+import { openSequence, type Sequence } from '../io/sequence.ts';
 import { createEngine, type Engine } from '../runtime/engine.ts';
 import { defaultConfig, paperConfig, type Profile } from '../tracker/config.ts';
 import type { SelectionOverride } from '../tracker/selection.ts';
 import { createTracker } from '../tracker/tadt.ts';
 import { resolveWeights } from '../weights/resolve.ts';
 import { summaryLine, type SequenceRun, trackSequence } from './run-sequence.ts';
+import { supervisedPaths, supervisedSummary, trackSupervised } from './track-supervised.ts';
 
 export const TRACK_HELP = `tadt track <sequence-dir> [options]
 tadt track <dataset-root> --all [options]
   Reads an OTB folder (img/0001.jpg + groundtruth_rect.txt), a VOT folder (color/ + groundtruth.txt, polygons
   become their bounding box) or any folder of frames with --box. Writes <out>/<Seq>.txt (x,y,w,h per frame,
   1-based like OTB, line 1 = the initial box) and <Seq>_time.txt (seconds per frame).
+  With --all, ROOT is an OTB, VOT, GOT-10k split, LaSOT or UAV123 root (README: Datasets). GOT-10k results go
+  to <out>/<seq>/<seq>_001.txt (got10k's layout); VOT roots run the supervised experiment, written as
+  <out>/baseline/<seq>/<seq>_001.txt (1 = init, 2 = failure, 0 = skipped, else the box).
   --box x,y,w,h        initial box, 1-based (needed when there is no ground truth)
   --weights FILE       MatConvNet imagenet-vgg-verydeep-16.mat or a converted .tadtw file
                        (default: the installed weights, else synthetic weights with a warning)
@@ -27,6 +33,9 @@ tadt track <dataset-root> --all [options]
   --out DIR            results folder (default results/)
   --all                every sequence under the root; existing results are kept unless --overwrite; a sequence
                        that fails is reported and the others go on (exit status 1 at the end)
+  --layout L           with --all: otb, vot, got10k, lasot or uav123 (default: detected from the root)
+  --experiment E       ope (one pass) or supervised (VOT's resets after failures); default: supervised on a
+                       VOT root, ope otherwise
   --vis DIR            annotated PNG frames;  --video FILE.gif|.mp4 an animation;  --vis-response maps too
   --adapter NAME       pick a WebGPU adapter by name
   --quiet  --json`;
@@ -47,6 +56,8 @@ export async function trackCommand(argv: string[]): Promise<void> {
       end: { type: 'string' },
       out: { type: 'string', default: 'results' },
       all: { type: 'boolean', default: false },
+      layout: { type: 'string' },
+      experiment: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
       vis: { type: 'string' },
       video: { type: 'string' },
@@ -73,15 +84,26 @@ export async function trackCommand(argv: string[]): Promise<void> {
     end: values.end ? positiveInt('--end', values.end) : undefined,
   };
   // Inputs are checked before the weights and the GPU are set up (seconds), so that a typo fails at once.
+  if (values.layout !== undefined && !values.all) throw new Error('--layout names the layout of a dataset root: use it with --all');
   const single = values.all ? null : openSequence(positionals[0], open);
-  const entries: SequenceEntry[] = single ? [{ name: single.name, dir: single.dir, gtFile: '' }] : listSequences(positionals[0]);
+  const dataset = single ? null : openDataset(positionals[0], values.layout === undefined ? undefined : parseDatasetKind(values.layout));
+  const entries: DatasetEntry[] = single ? [{ name: single.name, dir: single.dir, open: {} }] : dataset!.entries;
   if (entries.length === 0) throw new Error(`${positionals[0]}: no sequence folders (frames plus a ground-truth file) inside`);
+  const supervised = parseExperiment(values.experiment, dataset?.kind) === 'supervised';
+  if (supervised && (values.vis || values.video)) throw new Error('--vis and --video draw one-pass runs; not with the supervised experiment');
+  const got10k = dataset?.kind === 'got10k' && !supervised;
+  const resultFile = (name: string) =>
+    supervised ? supervisedPaths(values.out, name).boxPath : got10k ? got10kResult(values.out, name) : join(values.out, `${name}.txt`);
   const todo = entries.filter((e) => {
-    if (single || values.overwrite || !existsSync(join(values.out, `${e.name}.txt`))) return true;
+    if (single || values.overwrite || !existsSync(resultFile(e.name))) return true;
     if (!values.quiet) console.error(`${e.name}: found results, skipping (use --overwrite)`);
     return false;
   });
   if (todo.length === 0) return;
+  if (dataset && !values.quiet && !values.json) {
+    const how = `${supervised ? 'supervised' : 'one-pass'} experiment`;
+    console.error(`${dataset.root}: ${dataset.kind} layout, ${todo.length} of ${entries.length} sequences to track, ${how}`);
+  }
   const weights = await resolveWeights({ weights: values.weights });
   if (weights.warning) console.error(`\n${weights.warning}\n`); // already a banner
 
@@ -91,15 +113,37 @@ export async function trackCommand(argv: string[]): Promise<void> {
     for (const entry of todo) {
       try {
         // The entry's own ground-truth file: a folder with groundtruth_rect.1.txt and .2.txt is two sequences.
-        const seq = single ?? openSequence(entry.dir, { ...open, gtFile: entry.gtFile });
+        const seq = single ?? openSequence(entry.dir, { ...open, ...entry.open });
         for (const note of seq.notes) if (!values.quiet) console.error(`${seq.name}: ${note}`);
-        const run = await trackOne(engine, { weights: weights.weights, config, selection, responseMaps: values['vis-response'] }, seq, {
-          outDir: values.out,
+        const trackerOptions = { weights: weights.weights, config, selection, responseMaps: values['vis-response'] };
+        if (supervised) {
+          const run = await withTracker(engine, trackerOptions, (tracker) => trackSupervised(tracker, seq, values.out));
+          if (values.json) {
+            console.log(JSON.stringify({
+              sequence: run.name,
+              frames: run.records.length,
+              failures: run.failures,
+              fps: run.fps,
+              results: resolve(run.boxPath),
+              adapter: engine.adapterName,
+              syntheticWeights: weights.weights.synthetic,
+            }));
+          } else console.log(supervisedSummary(run, engine.adapterName));
+          continue;
+        }
+        const run = await trackOne(engine, trackerOptions, seq, {
+          outDir: got10k ? join(values.out, seq.name) : values.out,
           visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
           video: values.video,
           visResponse: values['vis-response'],
           quiet: values.quiet || values.json,
         });
+        if (got10k) {
+          // trackSequence wrote <out>/<seq>/<seq>.txt and <seq>_time.txt (already got10k's name for times);
+          // got10k names a deterministic tracker's one run <seq>_001.txt. A rename is atomic too.
+          await rename(run.boxPath, got10kResult(values.out, seq.name));
+          run.boxPath = got10kResult(values.out, seq.name);
+        }
         if (values.json) {
           console.log(JSON.stringify({
             sequence: run.name,
@@ -126,18 +170,27 @@ export async function trackCommand(argv: string[]): Promise<void> {
   if (failed.length > 0) throw new Error(`${failed.length} of ${todo.length} sequences failed (no results written): ${failed.join(', ')}`);
 }
 
-async function trackOne(
-  engine: Engine,
-  options: Parameters<typeof createTracker>[1],
-  seq: ReturnType<typeof openSequence>,
-  outputs: Parameters<typeof trackSequence>[2],
-): Promise<SequenceRun> {
+type TrackerOptions = Parameters<typeof createTracker>[1];
+
+async function withTracker<T>(engine: Engine, options: TrackerOptions, use: (tracker: Awaited<ReturnType<typeof createTracker>>) => Promise<T>): Promise<T> {
   const tracker = await createTracker(engine, options);
   try {
-    return await trackSequence(tracker, seq, outputs);
+    return await use(tracker);
   } finally {
     tracker.dispose();
   }
+}
+
+const trackOne = (engine: Engine, options: TrackerOptions, seq: Sequence, outputs: Parameters<typeof trackSequence>[2]): Promise<SequenceRun> =>
+  withTracker(engine, options, (tracker) => trackSequence(tracker, seq, outputs));
+
+/** got10k's GOT-10k result layout (also what its server takes): `<out>/<seq>/<seq>_001.txt`, `<seq>_time.txt` beside it. */
+const got10kResult = (out: string, name: string) => join(out, name, `${name}_001.txt`);
+
+function parseExperiment(text: string | undefined, kind: DatasetKind | undefined): 'ope' | 'supervised' {
+  if (text === undefined) return kind === 'vot' ? 'supervised' : 'ope';
+  if (text !== 'ope' && text !== 'supervised') throw new Error(`--experiment ${text}: use ope or supervised`);
+  return text;
 }
 
 function positiveInt(name: string, text: string): number {

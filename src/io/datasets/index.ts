@@ -13,6 +13,12 @@ export type { DatasetEntry } from './common.ts';
 export const DATASET_KINDS = ['otb', 'vot', 'got10k', 'lasot', 'uav123'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
+/** A layout named on the command line. */
+export function parseDatasetKind(text: string): DatasetKind {
+  if (!(DATASET_KINDS as readonly string[]).includes(text)) throw new Error(`--layout ${text}: use ${DATASET_KINDS.join(', ')}`);
+  return text as DatasetKind;
+}
+
 export interface Dataset {
   kind: DatasetKind;
   root: string;
