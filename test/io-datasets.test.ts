@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { SequenceError } from '../src/io/errors.ts';
 import { detectDataset, openDataset } from '../src/io/datasets/index.ts';
 import { readGot10kLabels } from '../src/io/datasets/got10k.ts';
@@ -142,6 +142,14 @@ describe('io/datasets: VOT', () => {
     expect([ball.name, ball.frames[0]]).to.deep.equal(['ball', join(root, 'ball/00000001.jpg')]);
     expect([bag.name, bag.frames[0], bag.initBox]).to.deep.equal(['bag', join(root, 'bag/color/00000001.jpg'), [7, 19, 22, 30]]);
     expect(bag.regions![0]).to.deep.equal([10, 20, 30, 25, 28, 50, 8, 45]);
+  });
+
+  it('opens sequences of a root given as a relative path', () => {
+    const root = writeTree(tempDir(), { 'list.txt': 'bag\n', ...frameFiles('bag/color', 2, 8), 'bag/groundtruth.txt': '1,2,3,4\n5,6,7,8\n' });
+    const dataset = openDataset(relative(process.cwd(), root));
+    expect(dataset.root).to.equal(root);
+    const [e] = dataset.entries;
+    expect(openSequence(e.dir, e.open).initBox).to.deep.equal([0, 1, 3, 4]);
   });
 
   it('tells the shared VOT and OTB roots apart, and refuses a folder that is neither', () => {

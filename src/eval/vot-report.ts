@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listVot } from '../io/datasets/vot.ts';
+import { openDataset } from '../io/datasets/index.ts';
 import { imageSize } from '../io/frame.ts';
 import { isDir, natural } from '../io/fs.ts';
 import { openSequence } from '../io/sequence.ts';
@@ -74,7 +74,7 @@ export function votRunFiles(resultsDir: string, seq: string): string[] {
  * first frame of each sequence.
  */
 export async function evaluateVot(opts: VotEvaluateOptions): Promise<VotReport> {
-  const entries = listVot(opts.datasetRoot);
+  const { entries } = openDataset(opts.datasetRoot, 'vot');
   const wanted = opts.sequences ?? entries.map((e) => e.name);
   const skipped: VotReport['skipped'] = [];
   const notes: Record<string, string[]> = {};

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SequenceError } from '../errors.ts';
 import { isFile } from '../fs.ts';
 import { listSequences } from '../sequence.ts';
@@ -55,7 +55,10 @@ const LISTERS: Record<DatasetKind, (root: string) => DatasetEntry[]> = {
   uav123: listUav123,
 };
 
-/** The sequences of a dataset root, of the given kind or the detected one. */
-export function openDataset(root: string, kind: DatasetKind = detectDataset(root)): Dataset {
-  return { kind, root, entries: LISTERS[kind](root) };
+/** The sequences of a dataset root, of the given kind or the detected one; every path in the entries is absolute. */
+export function openDataset(root: string, kind?: DatasetKind): Dataset {
+  // Absolute, because openSequence reads a relative gtFile as relative to the sequence folder.
+  const abs = resolve(root);
+  const k = kind ?? detectDataset(abs);
+  return { kind: k, root: abs, entries: LISTERS[k](abs) };
 }
