@@ -4,7 +4,7 @@ import { got10kIous, got10kScores } from '../src/eval/got10k.ts';
 import type { Box } from '../src/io/box.ts';
 import { evaluateSequence } from '../src/eval/metrics.ts';
 import { evaluate, formatTable } from '../src/eval/report.ts';
-import { tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
 import { boxLines, frameFiles, writeTree } from './helpers/tree.ts';
 
 const NAN: Box = [NaN, NaN, NaN, NaN];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { evaluateVot, formatVotTable, votRunFiles } from '../src/eval/vot-report.ts';
 import { formatVotRecord, type VotRecord } from '../src/eval/vot.ts';
-import { tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
 import { boxLines, frameFiles, writeTree } from './helpers/tree.ts';
 
 const r = (o: number): VotRecord => ({ kind: 'region', region: [0, 0, 10, 10 * o] });

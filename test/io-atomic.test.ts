@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResultWriter, formatCoord, writeFileAtomic } from '../src/io/atomic.ts';
-import { tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
 
 async function rejects(p: Promise<unknown>): Promise<void> {
   let failed = false;

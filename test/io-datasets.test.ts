@@ -5,8 +5,10 @@ import { detectDataset, openDataset } from '../src/io/datasets/index.ts';
 import { readGot10kLabels } from '../src/io/datasets/got10k.ts';
 import { readLasotVisibility } from '../src/io/datasets/lasot.ts';
 import { openSequence } from '../src/io/sequence.ts';
-import { shared, tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
+import { sharedPath } from '../src/eval/shared-data.ts';
 import { frameFiles, writeTree } from './helpers/tree.ts';
+import { itShared } from './helpers/shared.ts';
 
 const boxes = (n: number) => Array.from({ length: n }, (_, i) => `${10 + i},20,30,40\n`).join('');
 const opened = (root: string) => openDataset(root).entries.map((e) => openSequence(e.dir, e.open));
@@ -152,10 +154,10 @@ describe('io/datasets: VOT', () => {
     expect(openSequence(e.dir, e.open).initBox).to.deep.equal([0, 1, 3, 4]);
   });
 
-  it('tells the shared VOT and OTB roots apart, and refuses a folder that is neither', () => {
-    expect(detectDataset(shared('data', 'vot'))).to.equal('vot');
-    expect(openDataset(shared('data', 'vot')).entries.map((e) => e.name)).to.deep.equal(['bag']);
-    expect(detectDataset(shared('data', 'otb'))).to.equal('otb');
+  itShared('tells the shared VOT and OTB roots apart, and refuses a folder that is neither', () => {
+    expect(detectDataset(sharedPath('data', 'vot'))).to.equal('vot');
+    expect(openDataset(sharedPath('data', 'vot')).entries.map((e) => e.name)).to.deep.equal(['bag']);
+    expect(detectDataset(sharedPath('data', 'otb'))).to.equal('otb');
     expect(() => detectDataset(tempDir())).to.throw(SequenceError, /not a dataset root/);
   });
 });

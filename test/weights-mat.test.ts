@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import {
   isCell, isNumeric, isStruct, isStructArray, MatError, parseMat, readMat, type MatValue,
 } from '../src/weights/mat.ts';
-import {
-  cell, char, emptyMatrix, matFile, num, rawMatrix, row, struct, structArray, tempDir, writeIn, type WVariable,
-} from './helpers/mat-writer.ts';
+import { cell, char, emptyMatrix, matFile, num, rawMatrix, row, struct, structArray, writeIn, type WVariable } from './helpers/mat-writer.ts';
+import { tempDir } from './helpers/temp.ts';
 
 function numeric(v: MatValue | undefined): { class: string; dims: number[]; data: number[] } {
   if (!isNumeric(v)) throw new Error(`not numeric: ${JSON.stringify(v)}`);

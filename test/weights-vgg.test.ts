@@ -4,10 +4,9 @@ import { MatError, parseMat } from '../src/weights/mat.ts';
 import {
   extractVgg, parameterCount, readVggMat, VGG_CONV_LAYERS, weightAt, type VggLayerSpec,
 } from '../src/weights/vgg.ts';
-import {
-  cell, char, matFile, num, SHARED_HWIO_SHA256, sharedWeightsMat, simplenn, struct, tempDir, writeIn,
-  type SimplennOptions,
-} from './helpers/mat-writer.ts';
+import { cell, char, matFile, num, SHARED_HWIO_SHA256, sharedWeightsMat, simplenn, struct, writeIn, type SimplennOptions } from './helpers/mat-writer.ts';
+import { tempDir } from './helpers/temp.ts';
+import { itShared } from './helpers/shared.ts';
 
 const SMALL: VggLayerSpec[] = [
   { name: 'conv1_1', cin: 3, cout: 4 }, { name: 'conv1_2', cin: 4, cout: 5 }, { name: 'conv2_1', cin: 5, cout: 2 },
@@ -81,7 +80,7 @@ describe('weights: VGG extraction from MatConvNet simplenn', () => {
   });
 
   describe('the third-party synthetic VGG-16 file (scipy.io.savemat)', () => {
-    it('loads with the real shapes and the values scipy reads', () => {
+    itShared('loads with the real shapes and the values scipy reads', () => {
       const path = sharedWeightsMat(); // fails, naming the expected path, when the file is missing
       const t0 = performance.now();
       const w = readVggMat(path);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateSequence, type SequenceMetrics } from '../eval/metrics.ts';
-import { ResultWriter } from '../io/atomic.ts';
+import { type ResultLayout, ResultWriter } from '../io/atomic.ts';
 import type { Box } from '../io/box.ts';
 import { FrameError } from '../io/errors.ts';
 import { FramePrefetcher } from '../io/prefetch.ts';
@@ -14,6 +14,8 @@ import { openVideo, type VideoWriter } from '../vis/video.ts';
 
 export interface RunOutputs {
   outDir: string;
+  /** Result file layout (default otb: `<out>/<Seq>.txt`). */
+  layout?: ResultLayout;
   visDir?: string;
   video?: string;
   visResponse?: boolean;
@@ -35,7 +37,7 @@ export interface SequenceRun {
 
 /** Tracks a whole sequence with `tracker`, writing results (atomically) and optional pictures. */
 export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOutputs): Promise<SequenceRun> {
-  const writer = new ResultWriter(out.outDir, seq.name);
+  const writer = new ResultWriter(out.outDir, seq.name, out.layout);
   let video = null as VideoWriter | null;
   if (out.visDir) mkdirSync(out.visDir, { recursive: true });
   const progress = out.quiet ? null : new Progress(seq.name, seq.frames.length);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resultPaths } from '../io/atomic.ts';
 import type { Box } from '../io/box.ts';
 import { type DatasetEntry, type DatasetKind, openDataset, parseDatasetKind } from '../io/datasets/index.ts';
 import { openSequence, type Sequence } from '../io/sequence.ts';
@@ -92,8 +92,8 @@ export async function trackCommand(argv: string[]): Promise<void> {
   const supervised = parseExperiment(values.experiment, dataset?.kind) === 'supervised';
   if (supervised && (values.vis || values.video)) throw new Error('--vis and --video draw one-pass runs; not with the supervised experiment');
   const got10k = dataset?.kind === 'got10k' && !supervised;
-  const resultFile = (name: string) =>
-    supervised ? supervisedPaths(values.out, name).boxPath : got10k ? got10kResult(values.out, name) : join(values.out, `${name}.txt`);
+  const layout = got10k ? 'got10k' : 'otb';
+  const resultFile = (name: string) => (supervised ? supervisedPaths(values.out, name) : resultPaths(values.out, name, layout)).boxPath;
   const todo = entries.filter((e) => {
     if (single || values.overwrite || !existsSync(resultFile(e.name))) return true;
     if (!values.quiet) console.error(`${e.name}: found results, skipping (use --overwrite)`);
@@ -132,18 +132,13 @@ export async function trackCommand(argv: string[]): Promise<void> {
           continue;
         }
         const run = await trackOne(engine, trackerOptions, seq, {
-          outDir: got10k ? join(values.out, seq.name) : values.out,
+          outDir: values.out,
+          layout,
           visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
           video: values.video,
           visResponse: values['vis-response'],
           quiet: values.quiet || values.json,
         });
-        if (got10k) {
-          // trackSequence wrote <out>/<seq>/<seq>.txt and <seq>_time.txt (already got10k's name for times);
-          // got10k names a deterministic tracker's one run <seq>_001.txt. A rename is atomic too.
-          await rename(run.boxPath, got10kResult(values.out, seq.name));
-          run.boxPath = got10kResult(values.out, seq.name);
-        }
         if (values.json) {
           console.log(JSON.stringify({
             sequence: run.name,
@@ -184,8 +179,6 @@ async function withTracker<T>(engine: Engine, options: TrackerOptions, use: (tra
 const trackOne = (engine: Engine, options: TrackerOptions, seq: Sequence, outputs: Parameters<typeof trackSequence>[2]): Promise<SequenceRun> =>
   withTracker(engine, options, (tracker) => trackSequence(tracker, seq, outputs));
 
-/** got10k's GOT-10k result layout (also what its server takes): `<out>/<seq>/<seq>_001.txt`, `<seq>_time.txt` beside it. */
-const got10kResult = (out: string, name: string) => join(out, name, `${name}_001.txt`);
 
 function parseExperiment(text: string | undefined, kind: DatasetKind | undefined): 'ope' | 'supervised' {
   if (text === undefined) return kind === 'vot' ? 'supervised' : 'ope';
