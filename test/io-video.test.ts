@@ -9,6 +9,7 @@ import { FrameError, SequenceError } from '../src/io/errors.ts';
 import { requireFfmpeg } from '../src/io/ffmpeg.ts';
 import type { Frame } from '../src/io/frame.ts';
 import { RawFrameReader } from '../src/io/raw-frames.ts';
+import { openSequence } from '../src/io/sequence.ts';
 import { probeVideo, type VideoInfo } from '../src/io/video-probe.ts';
 import { VideoFrames } from '../src/io/video-source.ts';
 import { withEnv } from './helpers/env.ts';
@@ -165,7 +166,7 @@ describe('io/video: bad input is a clear error naming the file', () => {
     const clip = join(tempDir(), 'clip.mp4');
     writeFileSync(clip, 'never read');
     await withEnv({ TADT_FFMPEG: '/nonexistent/ffmpeg', PATH: '' }, () =>
-      expect(() => probeVideo(clip)).to.throw(
+      expect(() => openSequence(clip, { box: [1, 1, 10, 10] })).to.throw(
         `cannot read ${clip}: TADT_FFMPEG=/nonexistent/ffmpeg is not an executable file. Install ffmpeg 5.1 or later (Debian/Ubuntu: apt-get install ffmpeg`,
       ),
     );
@@ -217,5 +218,27 @@ describe('io/video: bad input is a clear error naming the file', () => {
     const err = await rejection(readAll(new VideoFrames(info)));
     expect(err).to.be.instanceOf(FrameError);
     expect(err.message).to.match(new RegExp(`^${path}: frame \\d: decoding failed: slice CRC mismatch`));
+  });
+});
+
+describe('io/sequence: a video file as a sequence', () => {
+  let mkv = '';
+  before(() => {
+    mkv = join(tempDir(), 'My clip.mkv');
+    encodeVideo(mkv, demo.frames, ['-c:v', 'ffv1']);
+  });
+
+  it('is named after the file, takes the 1-based box and start/end, and has no ground truth', () => {
+    const seq = openSequence(mkv, { box: [11, 21, 30, 40], start: 2, end: 7 });
+    expect(seq).to.deep.include({ name: 'My clip', dir: mkv, frames: [], frameCount: 6, firstFrame: 2, groundTruth: null, layout: 'video', notes: [] });
+    expect(seq.initBox).to.deep.equal([10, 20, 30, 40]);
+    expect(seq.video).to.include({ width: 160, height: 120, fps: 25, frameCount: 8 });
+    expect(openSequence(mkv, { box: [1, 1, 5, 5] }).frameCount).to.equal(8);
+  });
+
+  it('needs a box, and a range within the video', () => {
+    expect(() => openSequence(mkv)).to.throw(SequenceError, `${mkv}: a video has no ground truth; pass an init box x,y,w,h`);
+    expect(() => openSequence(mkv, { box: [1, 1, 5, 5], end: 9 })).to.throw(SequenceError, 'end = 9 must be a whole frame number in 1..8');
+    expect(() => openSequence(mkv, { box: [1, 1, 5, 5], start: 5, end: 4 })).to.throw(SequenceError, 'end 4 is before start 5');
   });
 });
