@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { requireFfmpeg } from '../../src/io/ffmpeg.ts';
 import type { Frame } from '../../src/io/frame.ts';
 
@@ -13,6 +14,18 @@ export function encodeVideo(path: string, frames: Frame[], codec: string[], fps 
   const { width, height } = frames[0];
   const raw = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', '-'];
   ffmpeg([...raw, ...codec, path], Buffer.concat(frames.map((f) => f.data)));
+}
+
+/**
+ * A video whose container reads cleanly but whose later frames fail to decode: FFV1 with slice
+ * checksums, with bytes flipped 60% into the file.
+ */
+export function encodeDamagedVideo(path: string, frames: Frame[]): void {
+  encodeVideo(path, frames, ['-c:v', 'ffv1', '-level', '3', '-slicecrc', '1']);
+  const bytes = readFileSync(path);
+  const at = Math.floor(bytes.length * 0.6);
+  for (let i = at; i < at + 64; i++) bytes[i] ^= 0x55;
+  writeFileSync(path, bytes);
 }
 
 /** ffmpeg's synthetic test pattern: `frames` frames of `size` (e.g. '320x240'), any codec. */
