@@ -4,7 +4,7 @@
 // variant (default: the adapter's, see defaultConvVariant).
 import { parseArgs } from 'node:util';
 import type { ConvVariant } from '../src/kernels/conv2d3x3.ts';
-import type { Dispatch } from '../src/runtime/dispatch.ts';
+import type { Step } from '../src/runtime/dispatch.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { createBackbone } from '../src/tracker/backbone.ts';
 import { syntheticVggWeights } from '../src/weights/synthetic.ts';
@@ -27,7 +27,7 @@ async function bench(engine: Engine, size: number, variant: ConvVariant | undefi
   const label = `backbone ${size}x${size} ${variant ?? 'default'}`;
   // Process CPU time per run / 2 cores (lavapipe's threads are ours): what a run costs on two
   // idle cores, which wall time does not show on a busy machine.
-  const row = async (name: string, steps: Dispatch[], flops: number) => {
+  const row = async (name: string, steps: readonly Step[], flops: number) => {
     const warmup = 2;
     const cpu0 = process.cpuUsage();
     const t = await measure(engine, steps, opts.runs, warmup);
@@ -47,6 +47,6 @@ async function bench(engine: Engine, size: number, variant: ConvVariant | undefi
     await backbone.restrictConv43(subset);
     await row(`${label} conv4_3 300 ch (${(backbone.flops / 1e9).toFixed(2)} GFLOP)`, backbone.steps, backbone.flops);
   } finally {
-    backbone.dispose();
+    backbone.release();
   }
 }

@@ -8,7 +8,8 @@ export interface KernelCase {
   flops?: number;
   /** Bytes that must move per run (inputs read once + outputs written once). */
   bytes?: number;
-  setup(engine: Engine): Promise<{ steps: Step[]; dispose(): void }>;
+  /** The op under test and what it ran on; release() frees both. */
+  setup(engine: Engine): Promise<{ steps: readonly Step[]; release(): void }>;
 }
 
 export interface Timing {
@@ -23,7 +24,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** Wall time of submit-to-completion per run, after `warmup` untimed runs; GPU time where timestamps exist. */
-export async function measure(engine: Engine, steps: Step[], runs = 10, warmup = 2): Promise<Timing> {
+export async function measure(engine: Engine, steps: readonly Step[], runs = 10, warmup = 2): Promise<Timing> {
   for (let i = 0; i < warmup; i++) {
     await engine.run(steps);
     await engine.finish();

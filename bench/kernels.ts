@@ -13,9 +13,9 @@ export async function benchKernels(engine: Engine, opts: { json: boolean; filter
     const { cases } = (await import(`./kernels/${file}`)) as { cases: KernelCase[] };
     for (const c of cases) {
       if (opts.filter && !c.name.includes(opts.filter)) continue;
-      const { steps, dispose } = await c.setup(engine);
+      const { steps, release } = await c.setup(engine);
       const t = await measure(engine, steps, opts.runs);
-      dispose();
+      release();
       printRow(toRow('kernels', c.name, engine.adapterName, t, c.flops, c.bytes), opts.json);
     }
   }

@@ -6,8 +6,8 @@ struct Params {
   outHeight: u32, outWidth: u32, outPad: u32, outC4: u32,
   y0: i32, x0: i32, height: u32, width: u32,
   pad41: u32, channels41: u32, pad43: u32, channels43: u32,
-  n41: u32, n43: u32, identity43: u32, balanceFromBuffer: u32,
-  scale: f32, count: u32, _pad0: u32, _pad1: u32,
+  n41: u32, n43: u32, identity43: u32, scale: f32,
+  count: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -15,9 +15,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> src43: array<f32>;
 @group(0) @binding(3) var<storage, read> list41: array<u32>;
 @group(0) @binding(4) var<storage, read> list43: array<u32>;
-// [B41, B43] from channel-balance: the factor B43 / B41 stays on the GPU.
-@group(0) @binding(5) var<storage, read> balance: array<f32>;
-@group(0) @binding(6) var<storage, read_write> out: array<vec4f>;
+@group(0) @binding(5) var<storage, read_write> out: array<vec4f>;
 
 fn channel(k: u32, sy: u32, sx: u32, scale: f32) -> f32 {
   if (k < p.n43) {
@@ -46,8 +44,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var v = vec4f(0.0);
   let inside = oy >= 0 && oy < i32(p.outHeight) && ox >= 0 && ox < i32(p.outWidth);
   if (inside && sy >= 0 && sy < i32(p.height) && sx >= 0 && sx < i32(p.width)) {
-    var scale = p.scale;
-    if (p.balanceFromBuffer != 0u) { scale = balance[1] / balance[0]; }
+    let scale = p.scale;
     let k = k4 * 4u;
     v = vec4f(channel(k, u32(sy), u32(sx), scale), channel(k + 1u, u32(sy), u32(sx), scale),
               channel(k + 2u, u32(sy), u32(sx), scale), channel(k + 3u, u32(sy), u32(sx), scale));

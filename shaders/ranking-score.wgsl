@@ -2,7 +2,7 @@
 // row r and take the dot product with the scorer weights W[r][q][c]. Workgroup = (sample j, row r);
 // the 8 lanes split the channels and each writes its partial sum to partial[(j fh + r) 8 + lane].
 // The host adds the partials in float64: f_j, one scalar per sample.
-struct Params { height: u32, c4: u32, fh: u32, fw: u32, samples: u32, infoBase: u32, _pad0: u32, _pad1: u32 }
+struct Params { height: u32, c4: u32, fh: u32, fw: u32, samples: u32, infoBase: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> t: array<vec4f>;

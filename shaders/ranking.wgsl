@@ -3,7 +3,7 @@
 // patch columns of every sample: t[j][y][q][c] = sum_taps w * X[y][col][c]. Tap lists (bilinear
 // align-corners or Matlab bicubic with antialiasing) come from the host: info[j*fw + q] = (first
 // tap, tap count), taps = (column, bitcast weight).
-struct Params { height: u32, width: u32, pad: u32, c4: u32, fw: u32, count: u32, infoBase: u32, _pad: u32 }
+struct Params { height: u32, width: u32, pad: u32, c4: u32, fw: u32, count: u32, infoBase: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> map: array<vec4f>;

@@ -11,7 +11,7 @@
 // loop counters instead of named registers measured 3x slower.
 struct Params {
   height: u32, width: u32, fh: u32, fwPad: u32,
-  c4: u32, xpWidth: u32, slices: u32, _pad: u32,
+  c4: u32, xpWidth: u32, slices: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -1,8 +1,7 @@
 // Ridge weight gradient dW[i][j][c] = sum_{y,x} g[y][x] * Xp[y+i][x+j][c], fused with the optimiser
 // step on the same weights (mode 1: SGD with momentum, PyTorch semantics; mode 2: Adam, MatConvNet
 // semantics: the bias correction folded into the step size, which the host tabulates, eps added to
-// sqrt(v)), or written out as is
-// (mode 0).
+// sqrt(v)).
 //
 // An invocation owns T adjacent taps j0..j0+T-1 of kernel row i for one vec4 of channels. It streams
 // each input row once and keeps the g values that meet the current X load in a T-wide sliding
@@ -11,7 +10,7 @@
 struct Params {
   height: u32, width: u32, fh: u32, fw: u32,
   fwPad: u32, c4: u32, xpWidth: u32, gpWidth: u32,
-  tilesJ: u32, mode: u32, capacity: u32, _pad0: u32,
+  tilesJ: u32, mode: u32, capacity: u32,
   lr: f32, decay: f32, momentum: f32, beta1: f32,
   beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32,
 }
@@ -27,10 +26,6 @@ struct Params {
 override T: u32 = 13u;
 
 fn apply(idx: u32, grad: vec4f, lrT: f32) {
-  if (p.mode == 0u) {
-    s1[idx] = grad;
-    return;
-  }
   let wv = w[idx];
   let d = grad + p.decay * wv;
   if (p.mode == 1u) {

@@ -9,10 +9,10 @@
 // of iterations can be recorded in one submission and read back once at the end.
 struct Params {
   height: u32, width: u32, partials: u32, gpWidth: u32,
-  deadZone: u32, adam: u32, capacity: u32, _pad: u32,
+  deadZone: u32, adam: u32, capacity: u32,
   stopLoss: f32, lr: f32, decay: f32, momentum: f32,
   beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32,
-  eps: f32, _pad1: f32, _pad2: f32, _pad3: f32,
+  eps: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -1,8 +1,9 @@
 // The public API of tadt-webgpu: the engine, the tracker, weights, frames, sequences and evaluation.
 export * from './runtime/index.ts';
-export { createTracker, type Tracker, type TrackerOptions, type InitReport, type UpdateResult, type StageSeconds } from './tracker/tadt.ts';
-export { defaultConfig, paperConfig, type TadtConfig, type Profile } from './tracker/config.ts';
-export type { Box } from './tracker/geometry.ts';
+export { createTracker, type Tracker, type TrackerOptions, type InitReport, type UpdateResult } from './tracker/tadt.ts';
+export { runSequence, SequenceFrameError, type RunSequenceOptions, type SequenceResult, type TrackedFrame } from './tracker/run-sequence.ts';
+export { defaultConfig, paperConfig, type TadtConfig, type Profile, type ImageMethods } from './tracker/config.ts';
+export type { Box } from './io/box.ts';
 export type { SelectionOverride } from './tracker/selection.ts';
 export { createBackbone, type Backbone } from './tracker/backbone.ts';
 export { resolveWeights, syntheticVggWeights, readVggMat, readWeightCache, convertMatToCache, downloadWeights } from './weights/index.ts';

@@ -8,11 +8,13 @@ import { cropWindowCpu, inputChecksums } from '../src/reference/crop-window.ts';
 import { frameResizeCpu } from '../src/reference/frame-resize.ts';
 import { maxpool2x2Cpu } from '../src/reference/maxpool.ts';
 import { createBackbone } from '../src/tracker/backbone.ts';
-import { type Box, stateFromBox, toRescaledBox } from '../src/tracker/geometry.ts';
+import type { Box } from '../src/io/box.ts';
+import { stateFromBox, toRescaledBox } from '../src/tracker/geometry.ts';
 import { readVggMat, VGG_CONV_LAYERS, type VggLayer, type VggWeights } from '../src/weights/vgg.ts';
 import { expectClose } from './helpers/close.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
+import { itShared } from './helpers/shared.ts';
 
 /** Real VGG shapes, seeded He-uniform weights (activations keep their scale through 10 layers). */
 function randomVgg(): VggWeights {
@@ -78,7 +80,7 @@ describe('backbone (VGG-16 conv1_1..conv4_3, stride 4)', () => {
       await backbone.restrictConv43(null);
       await engine.run(backbone.steps);
       expectClose(fromPadded(await backbone.relu43.tensor.read(), backbone.relu43).data, want.relu43.data, tol(want.relu43), 0);
-      backbone.dispose();
+      backbone.release();
     });
   }
 
@@ -97,7 +99,7 @@ describe('backbone (VGG-16 conv1_1..conv4_3, stride 4)', () => {
   // exactly and what remains is the backbone's float32 / Winograd rounding. Measured: sums agree to
   // 1e-8..4e-8 relative, sumsq to 4e-8..1.3e-7, max to 1.4e-6..2.7e-6, and frac_pos moves by
   // 0..4e-6 (a few of the 1.04M values sit at zero). Tolerances: sums 1e-5, max 1e-4, frac_pos 5e-5.
-  it('reproduces the reference relu4_1 / relu4_3 checksums on Skiing frame 1 (180x180, shared weights)', async () => {
+  itShared('reproduces the reference relu4_1 / relu4_3 checksums on Skiing frame 1 (180x180, shared weights)', async () => {
     const ref = JSON.parse(readFileSync(sharedPath('data', 'reference', 'tadt-python', 'Skiing.json'), 'utf8'));
     const mat = readVggMat(sharedPath('weights', 'vgg16-synthetic-conv4.mat'));
     const frame = await decodeImage(readFileSync(sharedPath('data', 'otb', 'Skiing', 'img', '0001.jpg')), '0001.jpg');
@@ -126,6 +128,6 @@ describe('backbone (VGG-16 conv1_1..conv4_3, stride 4)', () => {
       expect(got.min, `${name} min`).to.equal(0);
       expect(got.frac_pos - want.frac_pos, `${name} frac_pos`).to.be.within(-5e-5, 5e-5);
     }
-    backbone.dispose();
+    backbone.release();
   });
 });

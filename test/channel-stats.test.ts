@@ -1,9 +1,9 @@
-import { expect } from 'chai';
 import { channelBalance, channelSums } from '../src/kernels/channel-stats.ts';
 import { channelBalanceCpu, channelSumsCpu } from '../src/reference/channel-stats.ts';
 import { padHWC } from '../src/reference/channel-gather.ts';
 import { expectClose } from './helpers/close.ts';
 import { gpuEngine } from './helpers/gpu.ts';
+import { rejects } from './helpers/rejects.ts';
 import { seededArray } from './helpers/random.ts';
 
 // Inputs are ReLU-like (>= 0), so sums do not cancel: f32 accumulation over n terms is off by about
@@ -19,9 +19,9 @@ describe('channel-stats', () => {
       const out = engine.tensor([C], 'stats out');
       for (const mean of [false, true]) {
         const d = await channelSums(engine, map, out, { mean });
-        await engine.run([d]);
+        await engine.run(d.steps);
         expectClose(await out.read(), channelSumsCpu(x, H, W, C, mean), 1e-6, RTOL);
-        engine.discard(d);
+        d.release();
       }
       map.tensor.release();
       out.release();
@@ -36,9 +36,9 @@ describe('channel-stats', () => {
       for (const [slot, list] of lists.entries()) {
         const listT = engine.upload([list.length], 'balance list', 'u32', list);
         const d = await channelBalance(engine, map, listT, out, slot);
-        await engine.run([d]);
+        await engine.run(d.steps);
         expectClose([(await out.read())[slot]], [channelBalanceCpu(x, H, W, C, list)], 1e-30, RTOL);
-        engine.discard(d);
+        d.release();
         listT.release();
       }
       map.tensor.release();
@@ -50,8 +50,8 @@ describe('channel-stats', () => {
     const engine = await gpuEngine();
     const t = engine.tensor([3 * 3 * 8], 'bad map');
     const short = engine.tensor([2], 'short out');
-    expect(() => channelSums(engine, { tensor: t, height: 3, width: 3, channels: 6, pad: 0 }, short)).to.throw(/multiple of 4/);
-    expect(() => channelSums(engine, { tensor: t, height: 3, width: 3, channels: 4, pad: 0 }, short)).to.throw(/output 2 < 4/);
+    await rejects(channelSums(engine, { tensor: t, height: 3, width: 3, channels: 6, pad: 0 }, short), /multiple of 4/);
+    await rejects(channelSums(engine, { tensor: t, height: 3, width: 3, channels: 4, pad: 0 }, short), /output 2 < 4/);
     t.release();
     short.release();
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import type { Frame } from '../src/io/frame.ts';
-import type { Box } from '../src/tracker/geometry.ts';
+import type { Box } from '../src/io/box.ts';
 import { boxOf, centreError, scene, type Target } from './helpers/scene.ts';
 
 // The real command line in a child process, on small frames (100x80: an 84-px window) so that a

@@ -75,7 +75,7 @@ async function runCase(engine: Engine, variant: ConvVariant, c: Case, seed: numb
     }
   }
   const got = fromPadded(data, output, weights.cout);
-  op.dispose();
+  op.release();
   weights.release();
   input.tensor.release();
   output.tensor.release();

@@ -6,13 +6,15 @@ import { cropWindow } from '../src/kernels/crop-window.ts';
 import { frameResize } from '../src/kernels/frame-resize.ts';
 import type { FeatureMap } from '../src/kernels/layout.ts';
 import { cropWindowCpu, inputChecksums } from '../src/reference/crop-window.ts';
-import type { ResizeProfile } from '../src/reference/interp.ts';
+import type { CropMethod } from '../src/tracker/config.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import type { Tensor } from '../src/runtime/tensor.ts';
-import { stateFromBox, toRescaledBox, type Box } from '../src/tracker/geometry.ts';
+import type { Box } from '../src/io/box.ts';
+import { stateFromBox, toRescaledBox } from '../src/tracker/geometry.ts';
 import { expectClose } from './helpers/close.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
+import { itShared } from './helpers/shared.ts';
 
 /** Interior of a 4-channel padded map as HWC with 3 channels, and a check that the rest is zero. */
 async function readRgbInterior(map: FeatureMap): Promise<Float32Array> {
@@ -41,17 +43,17 @@ async function gpuCrop(
   frame: Tensor<'u8'>,
   windows: { cx: number; cy: number; S: number }[],
   out: number,
-  profile: ResizeProfile,
+  method: CropMethod,
 ) {
-  const crop = await cropWindow(engine, frame, { profile, out });
+  const crop = await cropWindow(engine, frame, { method, out });
   const results: Float32Array[] = [];
   const built = engine.pipelines.created;
   for (const w of windows) {
-    crop.setWindow(w.cx, w.cy, w.S);
-    await engine.run([crop.dispatch]);
+    await crop.set(w);
+    await engine.run(crop.steps);
     results.push(await readRgbInterior(crop.output));
   }
-  expect(engine.pipelines.created, 'setWindow builds nothing').to.equal(built);
+  expect(engine.pipelines.created, 'set() builds nothing').to.equal(built);
   crop.release();
   return results;
 }
@@ -69,20 +71,21 @@ const WINDOWS = [
 ];
 
 describe('crop-window', () => {
-  for (const profile of ['pytorch-port', 'official'] as const) {
-    // pytorch-port is integer arithmetic on both sides: exact. official is a float bilinear on
-    // values within +-128 with two weights per axis: f32 rounding stays below 1e-4.
-    const tolerance = profile === 'pytorch-port' ? 1e-6 : 1e-4;
+  for (const method of ['cv2-bilinear', 'matlab-bilinear'] as const) {
+    // cv2 is integer arithmetic on both sides: exact. Matlab's is a float bilinear on values
+    // within +-128 with two weights per axis: f32 rounding stays below 1e-4.
+    const tolerance = method === 'cv2-bilinear' ? 1e-6 : 1e-4;
     for (const [w, h, out] of [
       [53, 37, 31],
       [1026, 577, 180],
     ]) {
-      it(`${profile}: matches the CPU reference, ${w}x${h} frame -> ${out}x${out}`, async () => {
+      it(`${method}: matches the CPU reference, ${w}x${h} frame -> ${out}x${out}`, async () => {
         const engine = await gpuEngine();
         const data = randomFrame(w, h, w * 7 + h);
         const frame = engine.upload([h, w, 3], 'test frame', 'u8', data);
         const scaled = WINDOWS.map((win) => ({ cx: (win.cx * w) / 53, cy: (win.cy * h) / 37, S: win.S === 2 ? 2 * out : win.S }));
-        const got = await gpuCrop(engine, frame, scaled, out, profile);
+        const got = await gpuCrop(engine, frame, scaled, out, method);
+        const profile = method === 'cv2-bilinear' ? 'pytorch-port' : 'official';
         scaled.forEach((win, i) => expectClose(got[i], cropWindowCpu(data, w, h, win, out, profile), tolerance, 0));
         frame.release();
       });
@@ -93,17 +96,17 @@ describe('crop-window', () => {
   // centre (spec 1.2-1.4). Decoding, rescale and crop are each bit-exact against cv2 and the values
   // are integers in -128..127, whose sums are exact in doubles: every statistic must agree exactly.
   for (const seq of ['Skiing', 'Couple', 'Crossing', 'DragonBaby', 'Football1']) {
-    it(`pytorch-port: ${seq} frame 1 network input matches the reference checksums exactly`, async () => {
+    itShared(`pytorch-port: ${seq} frame 1 network input matches the reference checksums exactly`, async () => {
       const ref = JSON.parse(readFileSync(sharedPath('data', 'reference', 'tadt-python', `${seq}.json`), 'utf8'));
       const image = await loadFrame(sharedPath('data', 'otb', seq, 'img', '0001.jpg'));
       const engine = await gpuEngine();
       const frame = engine.upload([image.height, image.width, 3], 'jpeg frame', 'u8', image.data);
-      const resize = await frameResize(engine, frame, ref.re_scale, 'pytorch-port');
+      const resize = await frameResize(engine, frame, ref.re_scale, 'cv2-bilinear');
       const [x, y, w, h] = ref.frames[0].box0 as Box;
       const state = stateFromBox(toRescaledBox([x - 1, y - 1, w, h], ref.re_scale), ref.sz);
-      const crop = await cropWindow(engine, resize.output, { profile: 'pytorch-port', out: ref.sz });
-      crop.setWindow(state.cx, state.cy, ref.sz);
-      await engine.run([...resize.steps, crop.dispatch]);
+      const crop = await cropWindow(engine, resize.output, { method: 'cv2-bilinear', out: ref.sz });
+      await crop.set({ cx: state.cx, cy: state.cy, S: ref.sz });
+      await engine.run([...resize.steps, ...crop.steps]);
       const got = inputChecksums(await readRgbInterior(crop.output));
       const want = ref.frame1_checksums.input_3x180x180;
       expect({ ...got, nan: 0, shape: [3, ref.sz, ref.sz] }).to.deep.equal(want);

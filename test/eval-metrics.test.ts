@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import {
   averageCurves, center, centerError, evaluateSequence, iou, normCenterError,
-  NORM_PRECISION_THRESHOLDS, PRECISION_THRESHOLDS, SUCCESS_THRESHOLDS, type Box,
+  NORM_PRECISION_THRESHOLDS, PRECISION_THRESHOLDS, SUCCESS_THRESHOLDS,
 } from '../src/eval/metrics.ts';
+import type { Box } from '../src/io/box.ts';
 
 const track = (n: number, f: (i: number) => Box): Box[] => Array.from({ length: n }, (_, i) => f(i));
 const moving = (i: number): Box => [10 + 3 * i, 20 + 2 * i, 40, 30];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openGroundTruth } from '../src/eval/otb-gt.ts';
 import { evaluate, formatTable, reportToJson, type TrackerSpec } from '../src/eval/report.ts';
 import { sharedPath } from '../src/eval/shared-data.ts';
+import { itShared } from './helpers/shared.ts';
 
 const SHARED_SEQS = ['Couple', 'Crossing', 'DragonBaby', 'Football1', 'Skiing'];
 const publishedTrackers = (): TrackerSpec[] =>
@@ -21,7 +22,7 @@ const NUMPY = {
 };
 
 describe('eval report', () => {
-  it('scores the published MEEM/MUSTer/STRUCK results on the 5 shared sequences', () => {
+  itShared('scores the published MEEM/MUSTer/STRUCK results on the 5 shared sequences', () => {
     const report = evaluate({ datasetRoot: sharedPath('data/otb'), trackers: publishedTrackers() });
     expect(report.sequences).to.deep.equal(SHARED_SEQS);
     expect(report.trackers.map((t) => t.name)).to.deep.equal(['MEEM', 'MUSTer', 'STRUCK']);
@@ -40,7 +41,7 @@ describe('eval report', () => {
     expect(skipped.map((s) => s.sequence)).to.include('David');
   });
 
-  it('reproduces the published STRUCK OTB-100 numbers from otb2015.json (AUC 0.463, precision 0.640)', () => {
+  itShared('reproduces the published STRUCK OTB-100 numbers from otb2015.json (AUC 0.463, precision 0.640)', () => {
     const struck = publishedTrackers().filter((t) => t.name === 'STRUCK');
     const report = evaluate({ datasetRoot: sharedPath('data/otb/otb2015.json'), trackers: struck });
     expect(report.sequences).to.have.length(100);
@@ -49,7 +50,7 @@ describe('eval report', () => {
     expect(report.notes.ClifBar!.join()).to.contain('329 result rows for 472 GT frames');
   });
 
-  it('reads txt result folders; ground truth as results scores 20/21 and precision 1', () => {
+  itShared('reads txt result folders; ground truth as results scores 20/21 and precision 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tadt-eval-'));
     const gt = openGroundTruth(sharedPath('data/otb'));
     for (const seq of SHARED_SEQS) {
@@ -64,7 +65,7 @@ describe('eval report', () => {
     expect(report.skipped).to.deep.equal([]);
   });
 
-  it('skips sequences a tracker has no result for, and says why', () => {
+  itShared('skips sequences a tracker has no result for, and says why', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tadt-eval-'));
     writeFileSync(join(dir, 'Couple.txt'), '51,47,25,62\n');
     const report = evaluate({ datasetRoot: sharedPath('data/otb'), trackers: [...publishedTrackers(), { name: 'Mine', resultsDir: dir }] });
@@ -74,7 +75,7 @@ describe('eval report', () => {
     expect(formatTable(report)).to.match(/skipped 4 \(no result from Mine\): Crossing, DragonBaby, Football1, Skiing/);
   });
 
-  it('fails on named sequences without ground truth or results, and on bad tracker specs', () => {
+  itShared('fails on named sequences without ground truth or results, and on bad tracker specs', () => {
     const root = sharedPath('data/otb');
     expect(() => evaluate({ datasetRoot: root, trackers: publishedTrackers(), sequences: ['David'] })).to.throw('no ground truth');
     const dir = mkdtempSync(join(tmpdir(), 'tadt-eval-'));
@@ -82,7 +83,7 @@ describe('eval report', () => {
     expect(() => evaluate({ datasetRoot: root, trackers: [{ name: 'X' }] })).to.throw('exactly one of resultsDir and publishedDir');
   });
 
-  it('formats a pysot table sorted by AUC, per-sequence rows and JSON', () => {
+  itShared('formats a pysot table sorted by AUC, per-sequence rows and JSON', () => {
     const report = evaluate({ datasetRoot: sharedPath('data/otb'), trackers: publishedTrackers(), sequences: ['Skiing', 'Couple'] });
     const text = formatTable(report, { perSequence: true });
     const lines = text.split('\n');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openGroundTruth } from '../src/eval/otb-gt.ts';
 import { canonicalName, parseBoxText, readPublishedJson, readResultTxt } from '../src/eval/results-io.ts';
 import { sharedPath } from '../src/eval/shared-data.ts';
+import { itShared } from './helpers/shared.ts';
 
 const SHARED_SEQS = ['Couple', 'Crossing', 'DragonBaby', 'Football1', 'Skiing'];
 const published = (tracker: string, seq: string) => sharedPath('data/results/otb-ope', tracker, `${seq}.json`);
@@ -44,7 +45,7 @@ describe('eval results-io', () => {
     expect(canonicalName('BasketBall')).to.equal(canonicalName('Basketball'));
   });
 
-  it('reads the 5 shared sequences from folders, equal to otb2015.json (Football1: 74 of 81 frames)', () => {
+  itShared('reads the 5 shared sequences from folders, equal to otb2015.json (Football1: 74 of 81 frames)', () => {
     const folder = openGroundTruth(sharedPath('data/otb'));
     const json = openGroundTruth(sharedPath('data/otb/otb2015.json'));
     expect([...folder.names].sort()).to.deep.equal(SHARED_SEQS);
@@ -62,7 +63,7 @@ describe('eval results-io', () => {
     expect(folder.load('NoSuchSeq')).to.equal(null);
   });
 
-  it('names two-target sequences as the results do and knows David, Tiger1, Board', () => {
+  itShared('names two-target sequences as the results do and knows David, Tiger1, Board', () => {
     const json = openGroundTruth(sharedPath('data/otb/otb2015.json'));
     for (const n of ['Jogging-1', 'Jogging-2', 'Skating2-1', 'Human4-2']) expect(json.load(n)?.name).to.equal(n);
     expect(json.load('David')!.firstFrame).to.equal(300);
@@ -84,7 +85,7 @@ describe('eval results-io', () => {
     expect(src.load('human4_2')!.gt).to.have.length(3);
   });
 
-  it('aligns published results by startFrame, absolute (MEEM David 300) or relative (STRUCK David 1)', () => {
+  itShared('aligns published results by startFrame, absolute (MEEM David 300) or relative (STRUCK David 1)', () => {
     const david = openGroundTruth(sharedPath('data/otb/otb2015.json')).load('David')!;
     const meem = readPublishedJson(published('MEEM', 'David'), david.firstFrame);
     const struck = readPublishedJson(published('STRUCK', 'David'), david.firstFrame);
@@ -95,7 +96,7 @@ describe('eval results-io', () => {
     expect(() => readPublishedJson(published('MEEM', 'David'), 1)).to.throw('starts at frame 300');
   });
 
-  it('reads the published results of the 5 shared sequences with the ground-truth length', () => {
+  itShared('reads the published results of the 5 shared sequences with the ground-truth length', () => {
     const folder = openGroundTruth(sharedPath('data/otb'));
     for (const tracker of ['MEEM', 'MUSTer', 'STRUCK']) {
       for (const seq of SHARED_SEQS) {

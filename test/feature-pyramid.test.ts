@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { featurePyramid } from '../src/kernels/feature-pyramid.ts';
-import { featurePyramidCpu, pyramidTaps } from '../src/reference/feature-pyramid.ts';
+import { featurePyramid, pyramidTaps } from '../src/kernels/feature-pyramid.ts';
+import { featurePyramidCpu } from '../src/reference/feature-pyramid.ts';
 import { expectClose } from './helpers/close.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
@@ -17,7 +17,7 @@ describe('feature-pyramid', () => {
         const data = seededArray(F * F * C, F * C + 3, 0, 500);
         const input = { tensor: engine.upload([F * F * C], 'features', 'f32', data), height: F, width: F, channels: C, pad: 0 };
         const pyramid = await featurePyramid(engine, input, alignCorners);
-        await engine.run([pyramid.dispatch]);
+        await engine.run(pyramid.steps);
         expect(pyramid.maps[1]).to.equal(input);
         const want = featurePyramidCpu(data, F, C, alignCorners);
         // Bilinear: 4 f32 products of values below 500 with weights summing to 1; f32 rounding

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { frameResize } from '../src/kernels/frame-resize.ts';
 import { frameResizeCpu } from '../src/reference/frame-resize.ts';
-import { matlabTaps } from '../src/reference/interp.ts';
+import { matlabTaps } from '../src/kernels/interp.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
 
@@ -13,13 +13,14 @@ const CASES: [number, number, number][] = [
 ];
 
 describe('frame-resize', () => {
-  for (const profile of ['pytorch-port', 'official'] as const) {
+  for (const method of ['cv2-bilinear', 'matlab-bicubic'] as const) {
+    const profile = method === 'cv2-bilinear' ? 'pytorch-port' : 'official';
     for (const [w, h, s] of CASES) {
-      it(`${profile}: ${w}x${h} x ${s.toFixed(4)} matches the CPU reference`, async () => {
+      it(`${method}: ${w}x${h} x ${s.toFixed(4)} matches the CPU reference`, async () => {
         const engine = await gpuEngine();
         const data = Uint8Array.from(seededArray(w * h * 3, w + h, 0, 256), Math.floor);
         const input = engine.upload([h, w, 3], 'frame', 'u8', data);
-        const resize = await frameResize(engine, input, s, profile);
+        const resize = await frameResize(engine, input, s, method);
         await engine.run(resize.steps);
         const got = await resize.output.read();
         const want = frameResizeCpu(data, w, h, s, profile);
@@ -32,10 +33,10 @@ describe('frame-resize', () => {
           if (d) off++;
           worst = Math.max(worst, d);
         }
-        // pytorch-port is integer arithmetic on both sides: exact. official sums up to ~10 float
+        // cv2 is integer arithmetic on both sides: exact. Matlab's sums up to ~10 float
         // taps per pass in f32 (CPU: f64) and rounds to uint8 twice: a sum within f32 error of a
         // .5 boundary may round the other way, so allow 1 level on at most 0.1% of bytes.
-        if (profile === 'pytorch-port') expect(off, 'bytes that differ').to.equal(0);
+        if (method === 'cv2-bilinear') expect(off, 'bytes that differ').to.equal(0);
         else expect(worst, 'largest difference').to.be.at.most(1), expect(off / got.length).to.be.below(1e-3);
         resize.release();
         input.release();
@@ -43,7 +44,7 @@ describe('frame-resize', () => {
     }
   }
 
-  it('official: Matlab contributions sum to 1 and are the identity at scale 1', () => {
+  it("matlab-bicubic: the kernel's Matlab contributions sum to 1 and are the identity at scale 1", () => {
     const id = matlabTaps(9, 9, 1, 'cubic', true);
     for (let d = 0; d < 9; d++) {
       const row = Array.from(id.weights.subarray(d * id.K, (d + 1) * id.K));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import type { Box } from '../src/io/box.ts';
 import {
-  type Box,
   fromRescaledState,
   rescaleFactor,
   searchWindowSize,
@@ -11,6 +11,7 @@ import {
   updateState,
 } from '../src/tracker/geometry.ts';
 import { sharedPath } from '../src/eval/shared-data.ts';
+import { itShared } from './helpers/shared.ts';
 
 interface RefFrame {
   frame: number;
@@ -34,7 +35,7 @@ describe('tracker geometry', () => {
   });
 
   for (const seq of SEQUENCES) {
-    it(`replays the PyTorch port's peaks on ${seq} to its boxes`, () => {
+    itShared(`replays the PyTorch port's peaks on ${seq} to its boxes`, () => {
       const ref = JSON.parse(readFileSync(sharedPath('data', 'reference', 'tadt-python', `${seq}.json`), 'utf8'));
       const frames: RefFrame[] = ref.frames;
       const box = frames[0].box0 as Box;

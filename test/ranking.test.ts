@@ -11,6 +11,7 @@ import { defaultConfig } from '../src/tracker/config.ts';
 import { expectClose } from './helpers/close.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
+import { itShared } from './helpers/shared.ts';
 
 const SEQUENCES = ['Couple', 'Crossing', 'DragonBaby', 'Football1', 'Skiing'];
 const METHODS: ResizeMethod[] = ['bilinear-align-corners', 'bicubic-antialias'];
@@ -49,7 +50,7 @@ describe('ranking', () => {
   // The port's scalar math in float64 on its own f values: loss and g to 1e-9 relative. K = sum g
   // cancels ~0.18-sized terms down to ~1e-6, so summation order alone moves it by ~1e-11 relative.
   for (const seq of SEQUENCES) {
-    it(`${seq}: loss, g, K and the count of kept channels match the port's reference values`, () => {
+    itShared(`${seq}: loss, g, K and the count of kept channels match the port's reference values`, () => {
       const r = fixture(seq);
       const got = rankingLoss(r.f, 'all-gaps');
       expect(got.pairs).to.equal(r.n_pairs_total);
@@ -108,7 +109,7 @@ describe('ranking', () => {
         const explicit = rankingChannelScoresExplicit(F, F, C, fh, fw, scorer.sizes, method, weights, g);
         const closed = rankingChannelScores(K, weights, C);
         expectClose(explicit, closed, 1e-9 * Math.max(...closed.map(Math.abs)), 0);
-        scorer.dispose();
+        scorer.release();
         map.tensor.release();
       });
     }

@@ -13,6 +13,7 @@ import { sharedPath } from '../src/eval/shared-data.ts';
 import { defaultConfig } from '../src/tracker/config.ts';
 import { readVggMat, type VggWeights } from '../src/weights/vgg.ts';
 import { gpuEngine } from './helpers/gpu.ts';
+import { describeShared } from './helpers/shared.ts';
 
 const WEIGHTS = defaultConfig('pytorch-port').pyramid.weights;
 
@@ -47,7 +48,7 @@ describe('eval/reference: comparison rules', () => {
 // The PyTorch port's recorded run on the shared synthetic weights (pytorch-port profile): two
 // injected sequences (DragonBaby shrinks its frames, re_scale 0.98) and one with our own selection,
 // 8 tracked frames each, about 50 s on lavapipe. scripts/reference-agreement.ts runs all five, whole.
-describe('reference agreement with the PyTorch port (shared synthetic weights)', () => {
+describeShared('reference agreement with the PyTorch port (shared synthetic weights)', () => {
   let weights: VggWeights;
   before(() => {
     weights = readVggMat(sharedPath('weights', 'vgg16-synthetic-conv4.mat'));
@@ -55,9 +56,10 @@ describe('reference agreement with the PyTorch port (shared synthetic weights)',
 
   for (const [sequence, inject] of [['Skiing', true], ['DragonBaby', true], ['Couple', false]] as const) {
     describe(`${sequence}, ${inject ? "the port's selection injected" : 'our own selection'}`, () => {
-      const ref = loadReference(sequence);
+      let ref: ReturnType<typeof loadReference>;
       let run: SequenceAgreement;
       before(async () => {
+        ref = loadReference(sequence);
         run = await trackAgainstReference(await gpuEngine(), weights, ref, { frames: 9, inject });
       });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { responsePeak } from '../src/kernels/response-peak.ts';
-import { hann, type ResizeProfile } from '../src/reference/interp.ts';
+import { hann } from '../src/kernels/interp.ts';
+import { responsePeak, type ResponseMethods } from '../src/kernels/response-peak.ts';
+import { defaultConfig, type Profile } from '../src/tracker/config.ts';
 import { responseMapsCpu, responsePeakCpu } from '../src/reference/response-peak.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { gpuEngine } from './helpers/gpu.ts';
@@ -8,12 +9,18 @@ import { seededArray } from './helpers/random.ts';
 
 const F = 45;
 
-async function gpuPeaks(engine: Engine, maps: Float32Array, profile: ResizeProfile, sizes: number[], f = F) {
+/** The response methods each code base uses (Matlab bicubic + column-major ties, or torch's + row-major). */
+function methodsOf(profile: Profile): ResponseMethods {
+  const { responseUpsampling, argmaxOrder } = defaultConfig(profile).image;
+  return { upsampling: responseUpsampling, argmaxOrder };
+}
+
+async function gpuPeaks(engine: Engine, maps: Float32Array, profile: Profile, sizes: number[], f = F) {
   const t = engine.upload([3, f, f], 'xcorr maps', 'f32', maps);
-  const op = await responsePeak(engine, t, profile, sizes[0]);
+  const op = await responsePeak(engine, t, methodsOf(profile), sizes[0]);
   const out = [];
   for (const S of sizes) {
-    await op.setSize(S);
+    await op.set({ S });
     await engine.run(op.steps);
     out.push(await op.read());
   }
@@ -95,12 +102,12 @@ describe('response-peak', () => {
   it('resizing within capacity builds no pipelines; growing rebuilds the plan', async () => {
     const engine = await gpuEngine();
     const t = engine.upload([3, F, F], 'maps', 'f32', xcorrLike(3));
-    const op = await responsePeak(engine, t, 'pytorch-port', 400);
+    const op = await responsePeak(engine, t, methodsOf('pytorch-port'), 400);
     const built = engine.pipelines.created;
     const steps = op.steps;
-    for (const S of [180, 188, 172, 400]) await op.setSize(S);
+    for (const S of [180, 188, 172, 400]) await op.set({ S });
     expect(op.steps).to.equal(steps);
-    await op.setSize(900);
+    await op.set({ S: 900 });
     expect(op.steps).to.not.equal(steps);
     expect(engine.pipelines.created).to.equal(built);
     await engine.run(op.steps);

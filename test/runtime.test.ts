@@ -34,15 +34,15 @@ describe('runtime', () => {
     const engine = await gpuEngine();
     const out = engine.tensor([3, 1001], 'fill out');
     const first = await fill(engine, out, 2.5);
-    await engine.run([first]);
+    await engine.run([...first.steps]);
     expect(Array.from(await out.read())).to.deep.equal(Array.from(fillCpu(3003, 2.5)));
     const built = engine.pipelines.created;
     const again = await fill(engine, out, -1);
-    await engine.run([again]);
+    await engine.run([...again.steps]);
     expect(engine.pipelines.created).to.equal(built);
     expect((await out.read())[3002]).to.equal(-1);
-    engine.discard(first);
-    engine.discard(again);
+    first.release();
+    again.release();
     out.release();
   });
 
@@ -66,8 +66,8 @@ describe('runtime', () => {
     try {
       await engine.prepare({
         op: 'broken_op',
-        shader: { source: '@compute @workgroup_size(1) fn main() { let x: f32 = vec2f(1.0); }' },
-        buffers: [],
+        shader: { name: 'broken', source: '@compute @workgroup_size(1) fn main() { let x: f32 = vec2f(1.0); }' },
+        buffers: {},
         workgroups: [1],
       });
     } catch (e) {

@@ -5,6 +5,7 @@ import { rankingChannelScores, rankingLoss } from '../src/kernels/ranking.ts';
 import { initialWeights } from '../src/kernels/ridge.ts';
 import { defaultConfig, paperConfig } from '../src/tracker/config.ts';
 import { ridgeRanking, selectChannels, type SelectionInput, selectionOptions } from '../src/tracker/selection.ts';
+import { itShared } from './helpers/shared.ts';
 
 const SEQUENCES = ['Couple', 'Crossing', 'DragonBaby', 'Football1', 'Skiing'];
 const C = 512;
@@ -45,7 +46,7 @@ describe('selection', () => {
   // ridge top-80/top-300 order and values, and the positive counts. None of the five needs the
   // fill-up rule (the closest, DragonBaby, has 34 + 220 = 254), so that rule is tested synthetically.
   for (const seq of SEQUENCES) {
-    it(`${seq}: reproduces the port's selected conv4_1 and conv4_3 channels`, () => {
+    itShared(`${seq}: reproduces the port's selected conv4_1 and conv4_3 channels`, () => {
       const { input, ref } = fixtureInput(seq);
       const s = selectChannels(input, defaultConfig('pytorch-port').selection);
       expect(Array.from(s.ridgeRank41.subarray(0, 80))).to.deep.equal(ref.ridge_rank_conv4_1_top80);
@@ -69,7 +70,7 @@ describe('selection', () => {
     expect(s.balance41).to.have.length(50);
   });
 
-  it('paper option (top 250 from conv4_3), regress-only, random and explicit modes', () => {
+  itShared('paper option (top 250 from conv4_3), regress-only, random and explicit modes', () => {
     const { input } = fixtureInput('Couple');
     const official = defaultConfig('official').selection;
     expect(selectChannels(input, paperConfig('official').selection).conv43).to.have.length(250);

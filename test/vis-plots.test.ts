@@ -7,6 +7,7 @@ import { evaluate } from '../src/eval/report.ts';
 import { sharedPath } from '../src/eval/shared-data.ts';
 import { plotPixel, precisionPlot, successPlot, TRACKER_COLORS, writeReportPlots } from '../src/vis/plots.ts';
 import { toPng, type RGB } from '../src/vis/raster.ts';
+import { itShared } from './helpers/shared.ts';
 
 /** The PNG decoded with pngjs (not our own reader) so the file itself is checked. */
 function decode(buf: Buffer): { width: number; height: number; at: (x: number, y: number) => RGB } {
@@ -46,7 +47,7 @@ describe('vis plots', () => {
     expect(colourNear(img, ...plotPixel(400, 300, 50, 40, 0.2), TRACKER_COLORS[1]!)).to.equal(true);
   });
 
-  it('writes success and precision PNGs for the published trackers', () => {
+  itShared('writes success and precision PNGs for the published trackers', () => {
     const report = evaluate({
       datasetRoot: sharedPath('data/otb'),
       trackers: ['MEEM', 'MUSTer', 'STRUCK'].map((name) => ({ name, publishedDir: sharedPath('data/results/otb-ope', name) })),

@@ -16,8 +16,8 @@ function gatherCase(what: string, window: GatherWindow): KernelCase {
       const idx41 = engine.upload([N41], 'bench idx41', 'u32', Uint32Array.from({ length: N41 }, (_, k) => k * 11));
       const idx43 = engine.upload([N43], 'bench idx43', 'u32', Uint32Array.from({ length: N43 }, (_, k) => (k * 7) % C));
       const out = { tensor: engine.tensor([window.height * window.width * Cs], 'bench gather out'), height: window.height, width: window.width, channels: Cs, pad: 0 };
-      const d = await channelGather(engine, { src41: src, src43: src, idx41, idx43, scale41: 1.06, window }, out);
-      return { steps: [d], dispose: () => (engine.discard(d), [src.tensor, idx41, idx43, out.tensor].forEach((t) => t.release())) };
+      const op = await channelGather(engine, { src41: src, src43: src, idx41, idx43, scale41: 1.06, window }, out);
+      return { steps: op.steps, release: () => (op.release(), [src.tensor, idx41, idx43, out.tensor].forEach((t) => t.release())) };
     },
   };
 }

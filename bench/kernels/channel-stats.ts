@@ -16,8 +16,8 @@ export const cases: KernelCase[] = [
     async setup(engine) {
       const m = map(engine);
       const out = engine.tensor([C], 'bench sums');
-      const d = await channelSums(engine, m, out);
-      return { steps: [d], dispose: () => (engine.discard(d), m.tensor.release(), out.release()) };
+      const op = await channelSums(engine, m, out);
+      return { steps: op.steps, release: () => (op.release(), m.tensor.release(), out.release()) };
     },
   },
   {
@@ -26,8 +26,8 @@ export const cases: KernelCase[] = [
       const m = map(engine);
       const list = engine.upload([50], 'bench list', 'u32', Uint32Array.from({ length: 50 }, (_, k) => k * 10));
       const out = engine.tensor([2], 'bench balance');
-      const d = await channelBalance(engine, m, list, out, 0);
-      return { steps: [d], dispose: () => (engine.discard(d), m.tensor.release(), list.release(), out.release()) };
+      const op = await channelBalance(engine, m, list, out, 0);
+      return { steps: op.steps, release: () => (op.release(), m.tensor.release(), list.release(), out.release()) };
     },
   },
 ];

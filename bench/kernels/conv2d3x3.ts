@@ -48,8 +48,8 @@ function convCase(variant: ConvVariant | 'default', size: number, cin: number, c
       const op = await conv2d3x3(engine, input, weights, output, { pool });
       return {
         steps: op.steps,
-        dispose() {
-          op.dispose();
+        release() {
+          op.release();
           weights.release();
           input.tensor.release();
           output.tensor.release();

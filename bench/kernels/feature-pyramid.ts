@@ -11,6 +11,6 @@ export const cases: KernelCase[] = [true, false].map((alignCorners) => ({
     const data = Float32Array.from({ length: F * F * C }, (_, i) => (i % 113) / 113);
     const tensor = engine.upload([data.length], 'bench features', 'f32', data);
     const op = await featurePyramid(engine, { tensor, height: F, width: F, channels: C, pad: 0 }, alignCorners);
-    return { steps: [op.dispatch], dispose: () => (op.release(), tensor.release()) };
+    return { steps: op.steps, release: () => (op.release(), tensor.release()) };
   },
 }));

@@ -9,8 +9,8 @@ export const cases: KernelCase[] = [
     bytes: n * 4,
     async setup(engine) {
       const t = engine.tensor([n], 'bench fill');
-      const d = await fill(engine, t, 1);
-      return { steps: [d], dispose: () => (engine.discard(d), t.release()) };
+      const op = await fill(engine, t, 1);
+      return { steps: op.steps, release: () => (op.release(), t.release()) };
     },
   },
 ];

@@ -18,7 +18,7 @@ export const cases: KernelCase[] = [
   async setup(engine: Engine) {
     const input = map(engine, size, c);
     const output = map(engine, size / 2, c);
-    const d = await maxpool2x2(engine, input, output);
-    return { steps: [d], dispose: () => (engine.discard(d), input.tensor.release(), output.tensor.release()) };
+    const op = await maxpool2x2(engine, input, output);
+    return { steps: op.steps, release: () => (op.release(), input.tensor.release(), output.tensor.release()) };
   },
 }));

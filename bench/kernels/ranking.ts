@@ -13,7 +13,7 @@ function rankingCase(kernel: [number, number], resize: ResizeMethod): KernelCase
       const data = Float32Array.from({ length: (F + 2) * (F + 2) * C }, (_, i) => ((i * 2654435761) % 997) / 10);
       const tensor = engine.upload([F + 2, F + 2, C], 'bench ranking x', 'f32', data);
       const scorer = await RankingScorer.create(engine, { tensor, height: F, width: F, channels: C, pad: 1 }, { kernel, resize });
-      return { steps: scorer.steps, dispose: () => (scorer.dispose(), tensor.release()) };
+      return { steps: scorer.op.steps, release: () => (scorer.release(), tensor.release()) };
     },
   };
 }

@@ -12,7 +12,7 @@ async function trainer(engine: Engine, template: [number, number], profile: Prof
   const tensor = engine.upload([F + 2, F + 2, C], 'bench ridge x', 'f32', data);
   const config = { ...defaultConfig(profile).ridge, stopLoss: null };
   const t = await RidgeTrainer.create(engine, { tensor, height: F, width: F, channels: C, pad: 1 }, { template, config });
-  return { t, dispose: () => (t.dispose(), tensor.release()) };
+  return { t, release: () => (t.release(), tensor.release()) };
 }
 
 function ridgeCase(what: string, template: [number, number], profile: Profile, pick: (t: RidgeTrainer) => Step[], convs: number): KernelCase {
@@ -21,19 +21,19 @@ function ridgeCase(what: string, template: [number, number], profile: Profile, p
     name: `ridge ${what} ${F}x${F}x${C} k${fh}x${fw} ${profile}`,
     flops: convs * 2 * F * F * C * fh * fw,
     async setup(engine) {
-      const { t, dispose } = await trainer(engine, template, profile);
-      return { steps: pick(t), dispose };
+      const { t, release } = await trainer(engine, template, profile);
+      return { steps: pick(t), release };
     },
   };
 }
 
-const repeat = (t: RidgeTrainer, n: number) => Array.from({ length: n }, () => t.iteration).flat();
+const repeat = (t: RidgeTrainer, n: number) => Array.from({ length: n }, () => t.steps).flat();
 
 export const cases: KernelCase[] = [
   ridgeCase('forward', [19, 11], 'official', (t) => [t.dispatches.forward], 1),
   ridgeCase('weight grad + adam', [19, 11], 'official', (t) => [t.dispatches.update], 1),
-  ridgeCase('iteration', [19, 11], 'official', (t) => t.iteration, 2),
-  ridgeCase('iteration', [11, 11], 'official', (t) => t.iteration, 2),
+  ridgeCase('iteration', [19, 11], 'official', (t) => t.steps, 2),
+  ridgeCase('iteration', [11, 11], 'official', (t) => t.steps, 2),
   ridgeCase('100 iterations', [19, 11], 'pytorch-port', (t) => repeat(t, 100), 200),
   ridgeCase('100 iterations', [11, 11], 'pytorch-port', (t) => repeat(t, 100), 200),
 ];

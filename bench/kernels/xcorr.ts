@@ -23,7 +23,7 @@ export const cases: KernelCase[] = [
     const op = await xcorr(engine, search, template);
     return {
       steps: op.steps,
-      dispose: () => (op.release(), [...search, template].forEach((m) => m.tensor.release())),
+      release: () => (op.release(), [...search, template].forEach((m) => m.tensor.release())),
     };
   },
 }));

@@ -6,10 +6,11 @@ import type { Box } from '../io/box.ts';
 import { FrameError } from '../io/errors.ts';
 import { FramePrefetcher } from '../io/prefetch.ts';
 import type { Sequence } from '../io/sequence.ts';
+import { runSequence, SequenceFrameError, type SequenceResult, type TrackedFrame } from '../tracker/run-sequence.ts';
+import type { Tracker } from '../tracker/tadt.ts';
 import { annotateFrame } from '../vis/annotate.ts';
 import { toPng } from '../vis/raster.ts';
 import { openVideo, type VideoWriter } from '../vis/video.ts';
-import type { Tracker, UpdateResult } from '../tracker/tadt.ts';
 
 export interface RunOutputs {
   outDir: string;
@@ -33,69 +34,57 @@ export interface SequenceRun {
 }
 
 /** Tracks a whole sequence with `tracker`, writing results (atomically) and optional pictures. */
-export async function runSequence(tracker: Tracker, seq: Sequence, out: RunOutputs): Promise<SequenceRun> {
-  const prefetch = new FramePrefetcher(seq.frames);
+export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOutputs): Promise<SequenceRun> {
   const writer = new ResultWriter(out.outDir, seq.name);
-  let video: VideoWriter | null = null;
+  let video = null as VideoWriter | null;
   if (out.visDir) mkdirSync(out.visDir, { recursive: true });
   const progress = out.quiet ? null : new Progress(seq.name, seq.frames.length);
-  const boxes: Box[] = [];
-  const seconds: number[] = [];
-  try {
-    for (let i = 0; i < seq.frames.length; i++) {
-      const frame = await prefetch.next();
-      const t0 = performance.now();
-      let result: UpdateResult | null = null;
-      try {
-        if (i === 0) await tracker.init(frame, seq.initBox);
-        else result = await tracker.update(frame);
-      } catch (e) {
-        throw atFrame(seq.frames[i], e);
-      }
-      const dt = (performance.now() - t0) / 1000;
-      const box = result ? result.box : seq.initBox;
-      boxes.push(box);
-      seconds.push(dt);
-      writer.add(box, dt);
-      if (out.visDir || out.video) {
-        const canvas = annotateFrame(
-          { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) },
-          {
-            box,
-            gt: seq.groundTruth?.[i] ?? null,
-            frameIndex: seq.firstFrame + i,
-            score: result?.score,
-            responseMaps: out.visResponse && result?.responseMaps ? result.responseMaps : undefined,
-          },
-        );
-        if (out.visDir) writeFileSync(join(out.visDir, `${String(seq.firstFrame + i).padStart(4, '0')}.png`), toPng(canvas));
-        if (out.video) {
-          video ??= openVideo(out.video, { fps: 10 });
-          await video.write(canvas);
-        }
-      }
-      progress?.tick(i + 1, seconds);
+  const draw = async ({ index, frame, box, result }: TrackedFrame) => {
+    const canvas = annotateFrame(
+      { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) },
+      {
+        box,
+        gt: seq.groundTruth?.[index] ?? null,
+        frameIndex: seq.firstFrame + index,
+        score: result?.score,
+        responseMaps: out.visResponse && result?.responseMaps ? result.responseMaps : undefined,
+      },
+    );
+    if (out.visDir) writeFileSync(join(out.visDir, `${String(seq.firstFrame + index).padStart(4, '0')}.png`), toPng(canvas));
+    if (out.video) {
+      video ??= openVideo(out.video, { fps: 10 });
+      await video.write(canvas);
     }
+  };
+  let run: SequenceResult;
+  try {
+    run = await runSequence(tracker, new FramePrefetcher(seq.frames), seq.initBox, {
+      onFrame: async (tracked) => {
+        writer.add(tracked.box, tracked.seconds);
+        if (out.visDir || out.video) await draw(tracked);
+        progress?.tick(tracked.index + 1, tracked.seconds);
+      },
+    });
+  } catch (e) {
+    throw e instanceof SequenceFrameError ? atFrame(seq.frames[e.index], e.cause) : e;
   } finally {
-    await prefetch.close();
     progress?.done();
   }
   await video?.close();
   const { boxPath } = await writer.finish();
-  const tracked = seconds.slice(1).reduce((a, b) => a + b, 0);
   const metrics = seq.groundTruth
     ? evaluateSequence(
-        boxes,
+        run.boxes,
         seq.groundTruth.map((b) => b ?? [NaN, NaN, NaN, NaN]),
       )
     : null;
   return {
     name: seq.name,
-    frames: boxes.length,
-    boxes,
-    seconds,
-    initSeconds: seconds[0],
-    fps: tracked > 0 ? (boxes.length - 1) / tracked : 0,
+    frames: run.boxes.length,
+    boxes: run.boxes,
+    seconds: run.seconds,
+    initSeconds: run.seconds[0],
+    fps: run.fps,
     metrics,
     boxPath,
   };
@@ -123,18 +112,21 @@ export function summaryLine(run: SequenceRun, adapter: string): string {
 /** A one-line progress bar with live FPS on stderr; silent when stderr is not a terminal except at the end. */
 class Progress {
   private last = 0;
+  private readonly recent: number[] = [];
   constructor(
     private readonly name: string,
     private readonly total: number,
   ) {}
 
-  tick(done: number, seconds: number[]): void {
+  /** `seconds`: this frame's tracking time; the live FPS is over the last 20 updates. */
+  tick(done: number, seconds: number): void {
+    if (done > 1) this.recent.push(seconds);
+    if (this.recent.length > 20) this.recent.shift();
     const now = performance.now();
     if (done < this.total && now - this.last < 200) return;
     this.last = now;
-    const recent = seconds.slice(Math.max(1, seconds.length - 20));
-    const sum = recent.reduce((a, b) => a + b, 0);
-    const fps = sum > 0 ? recent.length / sum : 0;
+    const sum = this.recent.reduce((a, b) => a + b, 0);
+    const fps = sum > 0 ? this.recent.length / sum : 0;
     const width = 30;
     const filled = Math.round((done / this.total) * width);
     const line = `${this.name} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} ${fps.toFixed(2)} FPS`;

@@ -8,7 +8,7 @@ import { defaultConfig, paperConfig, type Profile } from '../tracker/config.ts';
 import type { SelectionOverride } from '../tracker/selection.ts';
 import { createTracker } from '../tracker/tadt.ts';
 import { resolveWeights } from '../weights/resolve.ts';
-import { runSequence, summaryLine, type SequenceRun } from './run-sequence.ts';
+import { summaryLine, type SequenceRun, trackSequence } from './run-sequence.ts';
 
 export const TRACK_HELP = `tadt track <sequence-dir> [options]
 tadt track <dataset-root> --all [options]
@@ -130,11 +130,11 @@ async function trackOne(
   engine: Engine,
   options: Parameters<typeof createTracker>[1],
   seq: ReturnType<typeof openSequence>,
-  outputs: Parameters<typeof runSequence>[2],
+  outputs: Parameters<typeof trackSequence>[2],
 ): Promise<SequenceRun> {
   const tracker = await createTracker(engine, options);
   try {
-    return await runSequence(tracker, seq, outputs);
+    return await trackSequence(tracker, seq, outputs);
   } finally {
     tracker.dispose();
   }

@@ -14,9 +14,7 @@
  *   (`boxes[0] = anno[0]`) and pytracking do; pysot scores the file as written, which is the same for trackers
  *   that write the init box on line 1. Frame 1 stays in every curve, hence the 20/21 of a perfect tracker.
  */
-
-/** [x, y, w, h]: top-left corner plus size, in the ground truth's own frame (OTB: 1-based). */
-export type Box = readonly [number, number, number, number];
+import type { Box } from '../io/box.ts';
 
 const range = (n: number, at: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => at(i));
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Box } from './metrics.ts';
+import type { Box } from '../io/box.ts';
 import { canonicalName, parseBoxText } from './results-io.ts';
 
 /** Ground truth of one OTB sequence, already cut to the frames a tracker is run on. */

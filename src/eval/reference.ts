@@ -7,6 +7,7 @@ import { openSequence } from '../io/sequence.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { defaultConfig } from '../tracker/config.ts';
 import { type SelectionOverride, selectChannels, selectionOptions } from '../tracker/selection.ts';
+import { runSequence } from '../tracker/run-sequence.ts';
 import { createTracker, type InitReport, type UpdateResult } from '../tracker/tadt.ts';
 import type { VggWeights } from '../weights/vgg.ts';
 import { sharedPath } from './shared-data.ts';
@@ -264,35 +265,32 @@ export async function trackAgainstReference(engine: Engine, weights: VggWeights,
   const seq = openSequence(sharedPath('data', 'otb', ref.sequence));
   const count = Math.min(opts.frames ?? ref.n_frames, ref.n_frames, seq.frames.length);
   const tracker = await createTracker(engine, { weights, config, selection: opts.inject ? referenceSelection(ref) : undefined });
-  const prefetch = new FramePrefetcher(seq.frames.slice(0, count));
   const frames: FrameAgreement[] = [];
   try {
-    const t0 = performance.now();
-    const report = await tracker.init(await prefetch.next(), seq.initBox);
-    const t1 = performance.now();
-    for (let i = 1; i < count; i++) {
-      const f = compareFrame(await tracker.update(await prefetch.next()), ref.frames[i]);
-      frames.push(f);
-      opts.onFrame?.(f);
-    }
-    const t2 = performance.now();
+    const run = await runSequence(tracker, new FramePrefetcher(seq.frames.slice(0, count)), seq.initBox, {
+      onFrame: ({ index, result }) => {
+        if (!result) return;
+        const f = compareFrame(result, ref.frames[index]);
+        frames.push(f);
+        opts.onFrame?.(f);
+      },
+    });
     const nearTie = firstNearTie(ref, config.pyramid.weights);
     const before = frames.filter((f) => nearTie === null || f.frame < nearTie);
     return {
       sequence: ref.sequence,
       injected: opts.inject,
-      init: compareInit(report, ref),
+      init: compareInit(run.init, ref),
       nearTie,
       frames,
       matchedBeforeTie: before.filter((f) => f.agrees).length,
       framesBeforeTie: before.length,
       matched: frames.filter((f) => f.agrees).length,
       firstDivergence: frames.find((f) => !f.agrees)?.frame ?? null,
-      initSeconds: (t1 - t0) / 1000,
-      frameSeconds: frames.length ? (t2 - t1) / 1000 / frames.length : 0,
+      initSeconds: run.seconds[0],
+      frameSeconds: frames.length ? run.seconds.slice(1).reduce((a, b) => a + b, 0) / frames.length : 0,
     };
   } finally {
-    await prefetch.close();
     tracker.dispose();
   }
 }

@@ -1,4 +1,5 @@
-import { averageCurves, evaluateSequence, type Box, type Curves, type SequenceMetrics } from './metrics.ts';
+import type { Box } from '../io/box.ts';
+import { averageCurves, evaluateSequence, type Curves, type SequenceMetrics } from './metrics.ts';
 import { openGroundTruth, type SequenceGt } from './otb-gt.ts';
 import { canonicalName, findByName, namesWithExt, readPublishedJson, readResultTxt } from './results-io.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNumberToken } from '../io/groundtruth.ts';
-import type { Box } from './metrics.ts';
+import type { Box } from '../io/box.ts';
 
 /**
  * Parses one box per non-empty line, fields split on commas and/or whitespace (OTB mixes `,`, tab and space;

@@ -40,6 +40,15 @@ export class FramePrefetcher {
     return p;
   }
 
+  /** Every remaining frame in order; closes the prefetcher when the loop ends, breaks or throws. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Frame> {
+    try {
+      while (this.remaining > 0) yield await this.next();
+    } finally {
+      await this.close();
+    }
+  }
+
   /** Waits for the look-ahead still in flight, so that no file is read after close() returns. */
   async close(): Promise<void> {
     if (this.closed) return;

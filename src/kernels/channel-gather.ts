@@ -1,7 +1,7 @@
-import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
+import { grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
 import { describe, featureElements, type FeatureMap } from './layout.ts';
 
 /** Source rows/columns of the output: the whole map, or the template patch (templateWindow). */
@@ -21,11 +21,8 @@ export interface GatherSources {
   idx43?: Tensor<'u32'>;
   /** Selected channels in a subset src43 (default: src43.channels). Ignored when idx43 is given. */
   count43?: number;
-  /**
-   * Balance factor for the conv4_1 channels: a number, or a [B41, B43] tensor written by
-   * channelBalance, in which case the factor B43/B41 is computed on the GPU (no readback).
-   */
-  scale41: number | Tensor<'f32'>;
+  /** Balance factor for the conv4_1 channels (spec 3.4). */
+  scale41: number;
   window?: GatherWindow;
 }
 
@@ -52,7 +49,7 @@ export function gatheredChannels(n: number): number {
  * balance factor, then zeros. `out` must be window-sized with at least gatheredChannels(n43 + n41)
  * channels, a multiple of 4.
  */
-export function channelGather(engine: Engine, s: GatherSources, out: FeatureMap): Promise<Dispatch> {
+export async function channelGather(engine: Engine, s: GatherSources, out: FeatureMap): Promise<Op> {
   const { src41, src43 } = s;
   if (src41.height !== src43.height || src41.width !== src43.width) {
     throw new RangeError(`channel-gather: ${describe(src41)} and ${describe(src43)} differ in size`);
@@ -71,22 +68,22 @@ export function channelGather(engine: Engine, s: GatherSources, out: FeatureMap)
     throw new RangeError(`channel-gather: output channels ${out.channels} for ${n43}+${n41} (need a multiple of 4)`);
   }
   if (out.tensor.size < featureElements(out)) throw new RangeError(`channel-gather: tensor smaller than ${describe(out)}`);
-  const fromBuffer = typeof s.scale41 !== 'number';
-  if (fromBuffer && (s.scale41 as Tensor).size < 2) throw new RangeError('channel-gather: balance tensor needs [B41, B43]');
   const outC4 = out.channels / 4;
   const count = featureElements(out) / 4;
-  return engine.prepare({
+  const d = await engine.prepare({
     op: 'channel-gather',
     shader: 'channel-gather',
-    // Unused bindings still need a buffer: idx41 stands in.
-    buffers: [src41.tensor, src43.tensor, s.idx41, s.idx43 ?? s.idx41, fromBuffer ? (s.scale41 as Tensor) : s.idx41, out.tensor],
-    uniforms: new Uniforms(20)
-      .u32(out.height).u32(out.width).u32(out.pad).u32(outC4)
-      .i32(window.y0).i32(window.x0).u32(src41.height).u32(src41.width)
-      .u32(src41.pad).u32(src41.channels).u32(src43.pad).u32(src43.channels)
-      .u32(n41).u32(n43).u32(s.idx43 ? 0 : 1).u32(fromBuffer ? 1 : 0)
-      .f32(fromBuffer ? 0 : (s.scale41 as number)).u32(count).u32(0).u32(0).bytes,
+    // With a subset src43 the conv4_3 list is unused, but the binding must hold a buffer: idx41 stands in.
+    buffers: { src41: src41.tensor, src43: src43.tensor, list41: s.idx41, list43: s.idx43 ?? s.idx41, out: out.tensor },
+    params: {
+      outHeight: out.height, outWidth: out.width, outPad: out.pad, outC4,
+      y0: window.y0, x0: window.x0, height: src41.height, width: src41.width,
+      pad41: src41.pad, channels41: src41.channels, pad43: src43.pad, channels43: src43.channels,
+      n41, n43, identity43: s.idx43 ? 0 : 1, scale: s.scale41,
+      count,
+    },
     workgroups: grid1d(count, 64),
     shapes: `${describe(src43)}[${n43}] + ${describe(src41)}[${n41}] -> ${describe(out)}`,
   });
+  return makeOp(engine, 'channel-gather', { steps: [d] });
 }

@@ -1,7 +1,7 @@
-import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
+import { grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
 import { describe, featureElements, type FeatureMap } from './layout.ts';
 
 function checkMap(op: string, map: FeatureMap): void {
@@ -14,41 +14,42 @@ function checkMap(op: string, map: FeatureMap): void {
  * pooling). `out` holds at least `map.channels` floats. Also sums a [fh][fw][C] ridge kernel seen as
  * a border-less map: the channel importance of spec 3.2.
  */
-export function channelSums(engine: Engine, map: FeatureMap, out: Tensor<'f32'>, options: { mean?: boolean } = {}): Promise<Dispatch> {
+export async function channelSums(engine: Engine, map: FeatureMap, out: Tensor<'f32'>, options: { mean?: boolean } = {}): Promise<Op> {
   checkMap('channel-sums', map);
   if (out.size < map.channels) throw new RangeError(`channel-sums: output ${out.size} < ${map.channels} channels`);
   const c4 = map.channels / 4;
-  return engine.prepare({
+  const d = await engine.prepare({
     op: 'channel-sums',
     shader: 'channel-stats',
-    buffers: [map.tensor, out],
-    uniforms: new Uniforms(5).u32(map.height).u32(map.width).u32(map.pad).u32(c4)
-      .f32(options.mean ? 1 / (map.height * map.width) : 1).bytes,
+    buffers: { map: map.tensor, out },
+    params: { height: map.height, width: map.width, pad: map.pad, c4, scale: options.mean ? 1 / (map.height * map.width) : 1 },
     workgroups: grid1d(c4, 8),
     shapes: `${describe(map)} -> ${map.channels}`,
   });
+  return makeOp(engine, 'channel-sums', { steps: [d] });
 }
 
 /**
  * out[outIndex] = max over pixels of the sum of `list`'s channels (spec 3.4 balance, with the top 50
- * (official) or 49 (port) ridge-ranked channels). One workgroup; no readback.
+ * (Matlab code) or 49 (PyTorch port) ridge-ranked channels). One workgroup; no readback.
  */
-export function channelBalance(
+export async function channelBalance(
   engine: Engine,
   map: FeatureMap,
   list: Tensor<'u32'>,
   out: Tensor<'f32'>,
   outIndex = 0,
-): Promise<Dispatch> {
+): Promise<Op> {
   checkMap('channel-balance', map);
   if (list.size < 1) throw new RangeError('channel-balance: empty channel list');
   if (outIndex >= out.size) throw new RangeError(`channel-balance: outIndex ${outIndex} >= ${out.size}`);
-  return engine.prepare({
+  const d = await engine.prepare({
     op: 'channel-balance',
     shader: 'channel-stats-balance',
-    buffers: [map.tensor, list, out],
-    uniforms: new Uniforms(6).u32(map.height).u32(map.width).u32(map.pad).u32(map.channels).u32(list.size).u32(outIndex).bytes,
+    buffers: { map: map.tensor, list, out },
+    params: { height: map.height, width: map.width, pad: map.pad, channels: map.channels, count: list.size, outIndex },
     workgroups: [1],
     shapes: `${describe(map)} [${list.size} channels] -> 1`,
   });
+  return makeOp(engine, 'channel-balance', { steps: [d] });
 }

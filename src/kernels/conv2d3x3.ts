@@ -7,20 +7,12 @@
 // - real GPUs: a workgroup-memory tiled implicit GEMM (conv2d-tiled).
 import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
+import type { VggLayer } from '../weights/vgg.ts';
 import { describe, type FeatureMap } from './layout.ts';
 
 export type ConvVariant = 'winograd' | 'winograd-subgroup' | 'tiled';
-
-export interface ConvLayer {
-  name: string;
-  cin: number;
-  cout: number;
-  /** HWIO: ((ky*3 + kx)*cin + ci)*cout + co; cross-correlation (not flipped). */
-  weight: Float32Array;
-  bias: Float32Array;
-}
 
 /** A layer's weights repacked on the GPU for one kernel variant and one set of output channels. */
 export interface ConvWeights {
@@ -58,11 +50,9 @@ export interface ConvOptions {
   scratch?: ConvScratch;
 }
 
-export interface ConvOp {
-  steps: Dispatch[];
+export interface ConvOp extends Op {
   /** 2*H*W*cin*cout*9: the direct-convolution count, whatever the algorithm does. */
-  flops: number;
-  dispose(): void;
+  readonly flops: number;
 }
 
 const WG = 64;
@@ -93,7 +83,7 @@ function columnBlock(variant: ConvVariant): number {
 }
 
 /** Uploads a layer's weights, repacked once for `variant` (default: the adapter's) and the channel subset. */
-export function uploadConvWeights(engine: Engine, layer: ConvLayer, options: UploadOptions = {}): ConvWeights {
+export function uploadConvWeights(engine: Engine, layer: VggLayer, options: UploadOptions = {}): ConvWeights {
   const variant = options.variant ?? defaultConvVariant(engine);
   if (variant === 'winograd-subgroup' && !subgroupGemmSupported(engine)) {
     throw new Error(`${layer.name}: winograd-subgroup needs a device with the subgroups feature and subgroups of 8+ lanes`);
@@ -131,7 +121,7 @@ export function uploadConvWeights(engine: Engine, layer: ConvLayer, options: Upl
 }
 
 /** [tap][cin rounded to 4][outChannels] for the tiled kernel. */
-function packDirect(layer: ConvLayer, channels: number[]): Float32Array {
+function packDirect(layer: VggLayer, channels: number[]): Float32Array {
   const { cin, cout, weight } = layer;
   const K = round4(cin);
   const N = round4(channels.length);
@@ -160,7 +150,7 @@ const G = [
  * U = G g G^T per (input, output channel), in float64, laid out for the GEMMs:
  * [pos][column block][k = cin rounded to 4][block vec4][4 channels].
  */
-function packWinograd(layer: ConvLayer, channels: number[], block: number): Float32Array {
+function packWinograd(layer: VggLayer, channels: number[], block: number): Float32Array {
   const { cin, cout, weight } = layer;
   const K = round4(cin);
   const blocks = Math.ceil(round4(channels.length) / 4 / block);
@@ -248,9 +238,10 @@ export async function conv2d3x3(
   const pool = options.pool ?? false;
   const shapes = checkShapes(input, weights, output, pool);
   const flops = convFlops(input.height, input.width, weights.cin, weights.cout);
+  const name = `conv2d3x3 ${weights.name}`;
   if (weights.variant === 'tiled') {
     const d = await tiled(engine, input, weights, output, pool, shapes);
-    return { steps: [d], flops, dispose: () => engine.discard(d) };
+    return { ...makeOp(engine, name, { steps: [d] }), flops };
   }
   const need = convScratchElements(input, weights);
   const own = options.scratch ? null : {
@@ -262,15 +253,7 @@ export async function conv2d3x3(
     throw new RangeError(`conv2d3x3 ${weights.name} ${shapes}: scratch holds ${scratch.v.size}/${scratch.m.size}, needs ${need.v}/${need.m}`);
   }
   const steps = await winograd(engine, input, weights, output, pool, scratch, shapes);
-  return {
-    steps,
-    flops,
-    dispose() {
-      for (const d of steps) engine.discard(d);
-      own?.v.release();
-      own?.m.release();
-    },
-  };
+  return { ...makeOp(engine, name, { steps, owned: own ? [own.v, own.m] : [] }), flops };
 }
 
 async function winograd(
@@ -289,8 +272,8 @@ async function winograd(
     op: `${op} winograd input`,
     shader: 'conv2d3x3-wino-input',
     constants: { WG },
-    buffers: [input.tensor, scratch.v],
-    uniforms: new Uniforms(6).u32(width).u32(height).u32(s.cin4).u32(s.tilesX).u32(s.tiles).u32(s.tilesPad).bytes,
+    buffers: { input: input.tensor, v: scratch.v },
+    params: { width, height, cin4: s.cin4, tilesX: s.tilesX, tiles: s.tiles, tilesPad: s.tilesPad },
     workgroups: grid1d(s.tilesPad * s.cin4, WG),
     shapes,
   });
@@ -298,8 +281,8 @@ async function winograd(
   const gemm = engine.prepare({
     op: `${op} winograd gemm`,
     shader: subgroup ? 'conv2d3x3-wino-gemm-subgroup' : 'conv2d3x3-wino-gemm',
-    buffers: [scratch.v, weights.weights, scratch.m],
-    uniforms: new Uniforms(3).u32(s.tilesPad).u32(s.cin4).u32(s.n4).bytes,
+    buffers: { v: scratch.v, u: weights.weights, m: scratch.m },
+    params: { tilesPad: s.tilesPad, k4: s.cin4, n4: s.n4 },
     workgroups: [Math.ceil(s.tilesPad / ROW_BLOCK / 8), s.n4 / columnBlock(weights.variant), POSITIONS],
     shapes,
   });
@@ -307,10 +290,11 @@ async function winograd(
     op: `${op} winograd output`,
     shader: 'conv2d3x3-wino-output',
     constants: { WG, POOL: pool ? 1 : 0 },
-    buffers: [scratch.m, weights.bias, output.tensor],
-    uniforms: new Uniforms(9)
-      .u32(width).u32(height).u32(s.n4).u32(output.channels / 4)
-      .u32(s.tilesX).u32(s.tiles).u32(s.tilesPad).u32(output.width).u32(output.height).bytes,
+    buffers: { m: scratch.m, bias: weights.bias, out: output.tensor },
+    params: {
+      width, height, n4: s.n4, cout4: output.channels / 4,
+      tilesX: s.tilesX, tiles: s.tiles, tilesPad: s.tilesPad, outWidth: output.width, outHeight: output.height,
+    },
     workgroups: grid1d(s.tiles * (output.channels / 4), WG),
     shapes,
   });
@@ -325,10 +309,11 @@ function tiled(engine: Engine, input: FeatureMap, weights: ConvWeights, output: 
     op: `conv2d3x3 ${weights.name} tiled`,
     shader: 'conv2d3x3-tiled',
     constants: { POOL: pool ? 1 : 0 },
-    buffers: [input.tensor, weights.weights, weights.bias, output.tensor],
-    uniforms: new Uniforms(8)
-      .u32(input.width).u32(input.height).u32(input.channels / 4).u32(cout4)
-      .u32(blocksX).u32(blocks).u32(output.width).u32(output.height).bytes,
+    buffers: { input: input.tensor, weights: weights.weights, bias: weights.bias, out: output.tensor },
+    params: {
+      width: input.width, height: input.height, cin4: input.channels / 4, cout4,
+      blocksX, blocks, outWidth: output.width, outHeight: output.height,
+    },
     workgroups: [Math.ceil(blocks / 8), Math.ceil(cout4 / 8)],
     shapes,
   });

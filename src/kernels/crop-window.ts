@@ -1,9 +1,9 @@
 import type { Dispatch } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
-import { cropTaps } from '../reference/crop-window.ts';
-import { packTwoTaps, type ResizeProfile } from '../reference/interp.ts';
+import type { CropMethod } from '../tracker/config.ts';
+import { cvLinearTaps, mapTwoTaps, matlabTaps, packTwoTaps, type TwoTaps, twoTaps } from './interp.ts';
 import { describe, featureElements, type FeatureMap } from './layout.ts';
 
 const WG = 8;
@@ -35,19 +35,43 @@ export function prepareGather(
     op,
     shader: 'crop-window',
     constants: { WG, FIXED: Number(mode.fixed), PACKED: Number(mode.packed) },
-    buffers: [frame, taps, dst],
-    uniforms: new Uniforms(3).u32(width).u32(out.width).u32(out.height).bytes,
+    buffers: { frame, taps, dst },
+    params: { width, outW: out.width, outH: out.height },
     workgroups: [Math.ceil(out.height / WG)],
     shapes: `${frame.shape.join('x')} -> ${out.height}x${out.width}`,
   });
 }
 
+/** Image column (or row) of window index 0: floor(c) - ceil(S/2) + 1 (spec 1.4), before clamping. */
+export function windowOrigin(centre: number, S: number): number {
+  return Math.floor(centre) - Math.ceil(S / 2) + 1;
+}
+
+/**
+ * Taps of the fused crop + resize along one axis, in image coordinates: the S-pixel window at
+ * `centre` with replicate border, resized to `out`. cv2-bilinear: INTER_LINEAR on the uint8 crop;
+ * matlab-bilinear: imresize bilinear without antialiasing (scale out/S).
+ */
+export function cropTaps(method: CropMethod, centre: number, S: number, out: number, imageLen: number, axis: 'x' | 'y'): TwoTaps {
+  if (!Number.isInteger(S) || S < 1) throw new RangeError(`crop window side ${S} is not a positive integer`);
+  const taps = method === 'cv2-bilinear' ? cvLinearTaps(S, out, axis) : twoTaps(matlabTaps(S, out, out / S, 'bilinear', false));
+  const origin = windowOrigin(centre, S);
+  return mapTwoTaps(taps, (i) => Math.min(Math.max(origin + i, 0), imageLen - 1));
+}
+
 export interface CropWindowOptions {
-  profile: ResizeProfile;
+  method: CropMethod;
   /** Network input side (180 normally; smaller for small images). */
   out?: number;
   /** Where to write: out x out x 4, pad 1 (e.g. the backbone's input buffer). Made here if absent. */
   output?: FeatureMap;
+}
+
+/** The window of one run: centre in 0-based rescaled-frame pixels, S the side (any positive integer). */
+export interface CropValues {
+  cx: number;
+  cy: number;
+  S: number;
 }
 
 /**
@@ -55,40 +79,16 @@ export interface CropWindowOptions {
  * bilinear resize to out x out, minus 128, written as (R, G, B, 0) into the interior of a
  * 1-cell-padded FeatureMap. The S x S crop is never materialised.
  *
- * Per frame, setWindow(cx, cy, S) rewrites the per-axis tap table (2 x out vec4, 5.8 KB at 180)
+ * Per frame, set({ cx, cy, S }) rewrites the per-axis tap table (2 x out vec4, 5.8 KB at 180)
  * with queue.writeBuffer: no GPU objects are created. The table, not uniforms, carries the window
  * because cv2's coefficients are rounded from double precision, which WGSL lacks.
  */
-export class CropWindow {
-  constructor(
-    private readonly engine: Engine,
-    readonly dispatch: Dispatch,
-    readonly output: FeatureMap,
-    readonly profile: ResizeProfile,
-    private readonly frameSize: { width: number; height: number },
-    private readonly taps: Tensor<'f32'>,
-    private readonly ownsOutput: boolean,
-  ) {}
-
-  /** Centre in 0-based rescaled-frame pixels; S the window side (any positive integer). */
-  setWindow(cx: number, cy: number, S: number): void {
-    if (!Number.isFinite(cx) || !Number.isFinite(cy)) throw new RangeError(`crop-window: centre (${cx}, ${cy})`);
-    const { width, height } = this.frameSize;
-    const out = this.output.width;
-    const xs = cropTaps(this.profile, cx, S, out, width, 'x');
-    const ys = cropTaps(this.profile, cy, S, out, height, 'y');
-    this.taps.write(packTwoTaps(xs, ys));
-  }
-
-  release(): void {
-    this.engine.discard(this.dispatch);
-    this.taps.release();
-    if (this.ownsOutput) this.output.tensor.release();
-  }
+export interface CropWindow extends Op<CropValues> {
+  readonly output: FeatureMap;
 }
 
 export async function cropWindow(engine: Engine, frame: Tensor<'u8'>, options: CropWindowOptions): Promise<CropWindow> {
-  const frameSize = rgb8Size(frame, 'crop-window');
+  const { width, height } = rgb8Size(frame, 'crop-window');
   const out = options.out ?? options.output?.width ?? 180;
   if (!Number.isInteger(out) || out < 1) throw new RangeError(`crop-window: output side ${out}`);
   const shape = { height: out, width: out, channels: 4, pad: 1 };
@@ -102,7 +102,17 @@ export async function cropWindow(engine: Engine, frame: Tensor<'u8'>, options: C
   tensor.write(new Float32Array(featureElements(shape)));
   const taps = engine.tensor([2 * out * 4], 'crop-window taps');
   taps.write(new Float32Array(2 * out * 4));
-  const fixed = options.profile === 'pytorch-port';
+  const fixed = options.method === 'cv2-bilinear';
   const dispatch = await prepareGather(engine, 'crop-window', frame, taps, tensor, { width: out, height: out }, { fixed, packed: false });
-  return new CropWindow(engine, dispatch, { tensor, ...shape }, options.profile, frameSize, taps, !given);
+  const op = makeOp<CropValues>(engine, 'crop-window', {
+    steps: [dispatch],
+    owned: given ? [taps] : [taps, tensor],
+    set({ cx, cy, S }) {
+      if (!Number.isFinite(cx) || !Number.isFinite(cy)) throw new RangeError(`crop-window: centre (${cx}, ${cy})`);
+      const xs = cropTaps(options.method, cx, S, out, width, 'x');
+      const ys = cropTaps(options.method, cy, S, out, height, 'y');
+      taps.write(packTwoTaps(xs, ys));
+    },
+  });
+  return { ...op, output: { tensor, ...shape } };
 }

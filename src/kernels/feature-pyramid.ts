@@ -1,22 +1,45 @@
-import type { Dispatch } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
-import { pyramidTaps } from '../reference/feature-pyramid.ts';
-import { packTwoTaps } from '../reference/interp.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
+import { bilinearTaps, packTwoTaps, type TwoTaps, twoTaps } from './interp.ts';
 import { describe, featureElements, type FeatureMap } from './layout.ts';
 
 const WG = 16;
 
+/** F outputs taking `source`'s taps at position(d), or zero weights (a zero cell) where that is null. */
+function remap(source: TwoTaps | null, F: number, position: (d: number) => number | null): TwoTaps {
+  const t: TwoTaps = { i0: new Int32Array(F), i1: new Int32Array(F), w0: new Float64Array(F), w1: new Float64Array(F) };
+  for (let d = 0; d < F; d++) {
+    const p = source && position(d);
+    if (source === null || p === null) continue;
+    t.i0[d] = source.i0[p];
+    t.i1[d] = source.i1[p];
+    t.w0[d] = source.w0[p];
+    t.w1[d] = source.w1[p];
+  }
+  return t;
+}
+
+/**
+ * Per-axis taps of the two resized pyramid levels, already cropped or padded to F (spec 4.2):
+ * `up` samples (F+2)-grid positions 1..F (the centre crop of the enlarged map); `down` samples
+ * (F-2)-grid positions 0..F-3 at 1..F-2 and has zero weights on the 1-cell border (the zero pad).
+ * With F < 3 the shrunk level does not exist and `down` is all zeros (PyTorch would refuse).
+ */
+export function pyramidTaps(F: number, alignCorners: boolean): { up: TwoTaps; down: TwoTaps } {
+  const up = remap(twoTaps(bilinearTaps(F, F + 2, alignCorners)), F, (d) => d + 1);
+  const shrunk = F >= 3 ? twoTaps(bilinearTaps(F, F - 2, alignCorners)) : null;
+  const down = remap(shrunk, F, (d) => (d >= 1 && d <= F - 2 ? d - 1 : null));
+  return { up, down };
+}
+
 /**
  * The 3-level feature pyramid (spec 4.2, 8.18), prepared once per sequence. `maps[1]` is the
  * input itself (no copy); maps[0] and maps[2] are written by one fused dispatch. Unpadded HWC,
- * F x F x C with C a multiple of 4. alignCorners: true = official (Matlab bilinear sampler),
- * false = pytorch-port (F.interpolate align_corners=False). No per-frame parameters.
+ * F x F x C with C a multiple of 4. alignCorners: true = Matlab's bilinear sampler on
+ * linspace(-1, 1), false = F.interpolate align_corners=False. No per-frame values.
  */
-export interface FeaturePyramid {
-  dispatch: Dispatch;
-  maps: readonly [FeatureMap, FeatureMap, FeatureMap];
-  release(): void;
+export interface FeaturePyramid extends Op {
+  readonly maps: readonly [FeatureMap, FeatureMap, FeatureMap];
 }
 
 export async function featurePyramid(engine: Engine, input: FeatureMap, alignCorners: boolean): Promise<FeaturePyramid> {
@@ -34,11 +57,11 @@ export async function featurePyramid(engine: Engine, input: FeatureMap, alignCor
     op: 'feature-pyramid',
     shader: 'feature-pyramid',
     constants: { WG },
-    buffers: [input.tensor, taps, first.tensor, third.tensor],
-    uniforms: new Uniforms(2).u32(F).u32(C / 4).bytes,
+    buffers: { src: input.tensor, taps, up: first.tensor, down: third.tensor },
+    params: { F, C4: C / 4 },
     workgroups: [F],
     shapes: describe(input),
   });
-  const release = () => (engine.discard(dispatch), [taps, first.tensor, third.tensor].forEach((t) => t.release()));
-  return { dispatch, maps: [first, input, third], release };
+  const op = makeOp(engine, 'feature-pyramid', { steps: [dispatch], owned: [taps, first.tensor, third.tensor] });
+  return { ...op, maps: [first, input, third] };
 }

@@ -1,30 +1,34 @@
 import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
-import { matlabFrameTaps } from '../reference/frame-resize.ts';
-import { cvLinearTaps, packTwoTaps, type ResizeProfile, type TapWindow } from '../reference/interp.ts';
+import type { FrameResizeMethod } from '../tracker/config.ts';
 import { resizedSize } from '../tracker/geometry.ts';
 import { prepareGather, rgb8Size } from './crop-window.ts';
+import { cvLinearTaps, matlabTaps, packTwoTaps, type TapWindow } from './interp.ts';
 
 const WG = 64;
 
 /**
  * The whole-frame rescale (spec 1.2, 8.2), prepared once per sequence: upload each new frame into
  * `input` and run `steps`; `output` is the rescaled RGB8 frame [ceil(H s), ceil(W s), 3].
- * pytorch-port: cv2 INTER_LINEAR in one fused gather (shaders/crop-window.wgsl, packed mode; cv2's
- * intermediate is exact in int32, so fusing changes nothing). official: Matlab imresize bicubic in
+ * cv2-bilinear: INTER_LINEAR in one fused gather (shaders/crop-window.wgsl, packed mode; cv2's
+ * intermediate is exact in int32, so fusing changes nothing). matlab-bicubic: imresize bicubic in
  * two 1-D passes, rows then columns, through a uint8 image as Matlab rounds between them.
- * No per-frame parameters.
+ * No per-frame values.
  */
-export interface FrameResize {
-  steps: Dispatch[];
-  output: Tensor<'u8'>;
-  release(): void;
+export interface FrameResize extends Op {
+  readonly output: Tensor<'u8'>;
 }
 
 function prepared(engine: Engine, steps: Dispatch[], output: Tensor<'u8'>, owned: Tensor[]): FrameResize {
-  return { steps, output, release: () => (steps.forEach((d) => engine.discard(d)), owned.forEach((t) => t.release())) };
+  return { ...makeOp(engine, 'frame-resize', { steps, owned }), output };
+}
+
+/** Matlab imresize(img, s): Keys bicubic with the scale s itself (not out/in), antialiased when shrinking. */
+export function matlabFrameTaps(width: number, height: number, s: number): { rows: TapWindow; cols: TapWindow } {
+  const [outW, outH] = resizedSize(width, height, s);
+  return { rows: matlabTaps(height, outH, s, 'cubic', true), cols: matlabTaps(width, outW, s, 'cubic', true) };
 }
 
 /** Per output position: (base, 0, 0, 0), then the weights zero-padded to whole vec4s. */
@@ -54,8 +58,8 @@ async function matlabPass(
     op: 'frame-resize',
     shader: 'frame-resize',
     constants: { WG, ROWS: Number(rows) },
-    buffers: [src, taps, dst],
-    uniforms: new Uniforms(5).u32(geometry.lenIn).u32(lenOut).u32(geometry.inner).u32(Math.ceil(w.K / 4)).u32(total).bytes,
+    buffers: { src, taps, dst },
+    params: { lenIn: geometry.lenIn, lenOut, inner: geometry.inner, K4: Math.ceil(w.K / 4), total },
     // Row pass: one output word per invocation; column pass: four pixels.
     workgroups: grid1d(Math.ceil(rows ? total / 4 : total / 12), WG),
     shapes: `${src.shape.join('x')} -> ${dst.shape.join('x')}`,
@@ -66,13 +70,13 @@ export async function frameResize(
   engine: Engine,
   input: Tensor<'u8'>,
   scale: number,
-  profile: ResizeProfile,
+  method: FrameResizeMethod,
 ): Promise<FrameResize> {
   const { width, height } = rgb8Size(input, 'frame-resize');
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`frame-resize: scale ${scale}`);
   const [outW, outH] = resizedSize(width, height, scale);
   const output = engine.tensor([outH, outW, 3], 'frame-resize out', 'u8');
-  if (profile === 'pytorch-port') {
+  if (method === 'cv2-bilinear') {
     const table = packTwoTaps(cvLinearTaps(width, outW, 'x'), cvLinearTaps(height, outH, 'y'));
     const taps = engine.upload([table.length], 'frame-resize taps', 'f32', table);
     const size = { width: outW, height: outH };

@@ -1,9 +1,9 @@
-import { type Dispatch, grid1d, type Step } from '../runtime/dispatch.ts';
+import { grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
 import type { TadtConfig } from '../tracker/config.ts';
-import { bilinearTaps, matlabTaps, type TapWindow } from '../reference/interp.ts';
+import { bilinearTaps, matlabTaps, type TapWindow } from './interp.ts';
 import { describe, featureElements, type FeatureMap } from './layout.ts';
 import { initialWeights, toTapsFirst } from './ridge.ts';
 
@@ -24,7 +24,7 @@ export function rankingSizes(side: number, fh: number, fw: number): number[] {
 }
 
 /**
- * 1-D resize weights from the shared tables (src/reference/interp.ts), built in float64:
+ * 1-D resize weights (src/kernels/interp.ts), built in float64:
  * - bilinear-align-corners: PyTorch interpolate(align_corners=True), source = o (in-1)/(out-1);
  * - bicubic-antialias: Matlab imresize(A, [s s]) (Keys a = -0.5, half-pixel mapping, kernel widened
  *   by 1/scale when shrinking, weights normalised to sum 1, mirrored borders).
@@ -85,7 +85,7 @@ export function rankingLoss(f: ArrayLike<number>, set: RankingConfig['pairs']) {
 /**
  * r_c = K sum_{kh,kw} W[c]: the scorer is linear and resize weights sum to 1, so back-propagating
  * g through the resizes and summing over space gives exactly this (spec 3.3; the explicit route is
- * src/reference/ranking.ts). weights: [C][fh][fw].
+ * src/reference/ranking.ts, which the tests compare with this). weights: [C][fh][fw].
  */
 export function rankingChannelScores(K: number, weights: ArrayLike<number>, channels: number): Float64Array {
   const taps = weights.length / channels;
@@ -125,9 +125,9 @@ export class RankingScorer {
     private readonly engine: Engine,
     readonly sizes: number[],
     readonly kernel: [number, number],
-    readonly steps: Step[],
+    /** Resample and score dispatches, with the tables and weights they own. */
+    readonly op: Op,
     private readonly partial: Tensor<'f32'>,
-    private readonly owned: Tensor[],
   ) {}
 
   /** weights: [C][fh][fw], default initialWeights(C, fh, fw, seed = 1234). */
@@ -160,25 +160,26 @@ export class RankingScorer {
     const resample = await engine.prepare({
       op: 'ranking-resample',
       shader: 'ranking',
-      buffers: [x.tensor, infoT, tapsT, t],
-      uniforms: new Uniforms(8).u32(H).u32(W).u32(x.pad).u32(c4).u32(fw).u32(count).u32(0).u32(0).bytes,
+      buffers: { map: x.tensor, info: infoT, taps: tapsT, t },
+      params: { height: H, width: W, pad: x.pad, c4, fw, count, infoBase: 0 },
       workgroups: grid1d(count, 64),
       shapes,
     });
     const score = await engine.prepare({
       op: 'ranking-score',
       shader: 'ranking-score',
-      buffers: [t, wT, infoT, tapsT, partial],
-      uniforms: new Uniforms(8).u32(H).u32(c4).u32(fh).u32(fw).u32(n).u32(n * fw).u32(0).u32(0).bytes,
+      buffers: { t, w: wT, info: infoT, taps: tapsT, partial },
+      params: { height: H, c4, fh, fw, samples: n, infoBase: n * fw },
       workgroups: grid1d(n * fh, 1),
       shapes,
     });
-    return new RankingScorer(engine, sizes, [fh, fw], [resample, score], partial, [infoT, tapsT, wT, t, partial]);
+    const op = makeOp(engine, 'ranking', { steps: [resample, score], owned: [infoT, tapsT, wT, t, partial] });
+    return new RankingScorer(engine, sizes, [fh, fw], op, partial);
   }
 
   /** f_j for every sample (one submission, one readback). */
   async scores(): Promise<Float64Array> {
-    await this.engine.run(this.steps, { label: 'ranking' });
+    await this.engine.run([...this.op.steps], { label: 'ranking' });
     const p = await this.partial.read();
     const per = this.kernel[0] * 8;
     const f = new Float64Array(this.sizes.length);
@@ -188,9 +189,8 @@ export class RankingScorer {
     return f;
   }
 
-  dispose(): void {
-    for (const s of this.steps) this.engine.discard(s as Dispatch);
-    for (const t of this.owned) t.release();
+  release(): void {
+    this.op.release();
   }
 }
 
@@ -245,6 +245,6 @@ export async function rankChannels(
     const scores = rankingChannelScores(K, weights, C);
     return { sizes, f, loss, g, K, scores, mask: Uint8Array.from(scores, (r) => (r > 0 ? 1 : 0)), skipped: false };
   } finally {
-    scorer.dispose();
+    scorer.release();
   }
 }

@@ -1,11 +1,9 @@
 import type { Dispatch } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import type { Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
-import { hann, type ResizeProfile } from '../reference/interp.ts';
-import { type Peak, responseTaps } from '../reference/response-peak.ts';
-
-export type { Peak };
+import type { ArgmaxOrder, ResponseUpsampling } from '../tracker/config.ts';
+import { hann, matlabTaps, type TapWindow, torchBicubicTaps } from './interp.ts';
 
 /** Workgroup size and count per pass (see shaders/response-peak.wgsl). */
 const PASSES = [
@@ -17,6 +15,14 @@ const PASSES = [
 const SEGMENT = 32;
 const PIXEL_WG = PASSES[2].WG;
 
+export interface Peak {
+  /** Largest value of the upsampled, windowed map. */
+  max: number;
+  /** 0-based position of the first maximum in the tie order. */
+  y: number;
+  x: number;
+}
+
 export interface PeakReadout {
   /** Per pyramid level: max of map + window (scale weight not applied), first argmax, 0-based. */
   peaks: [Peak, Peak, Peak];
@@ -26,9 +32,25 @@ export interface PeakReadout {
   normalised: boolean;
 }
 
+export interface ResponseMethods {
+  upsampling: ResponseUpsampling;
+  argmaxOrder: ArgmaxOrder;
+}
+
+/**
+ * Upsampling taps F -> S, the same on both axes. matlab-bicubic: imresize(map, [S S], 'bicubic'):
+ * Keys a = -0.5, half-pixel mapping with scale S/F, mirrored border, antialiased if S < F.
+ * torch-bicubic: F.interpolate(bicubic, align_corners=True): A = -0.75, src = dst (F-1)/(S-1),
+ * indices clamped.
+ */
+export function responseTaps(F: number, S: number, upsampling: ResponseUpsampling): TapWindow {
+  if (!Number.isInteger(S) || S < 1) throw new RangeError(`response-peak: window side ${S} is not a positive integer`);
+  return upsampling === 'matlab-bicubic' ? matlabTaps(F, S, S / F, 'cubic', true) : torchBicubicTaps(F, S);
+}
+
 /** Axis table: per output index, (base, hann, 0, 0) then the weights padded to a multiple of 4. */
-function axisTable(F: number, S: number, profile: ResizeProfile): { table: Float32Array; K4: number } {
-  const taps = responseTaps(F, S, profile);
+function axisTable(F: number, S: number, upsampling: ResponseUpsampling): { table: Float32Array; K4: number } {
+  const taps = responseTaps(F, S, upsampling);
   const K4 = Math.ceil(taps.K / 4);
   const stride = (1 + K4) * 4;
   const w = hann(S);
@@ -44,16 +66,23 @@ function axisTable(F: number, S: number, profile: ResizeProfile): { table: Float
 /**
  * The per-frame tail (spec 4.3-4.4, 8.20-22) over the xcorr output [3][F][F]: global-max
  * normalisation, bicubic upsampling to S x S, + Hann window, per-map max and argmax, in four
- * dispatches; the readback is 48 bytes. Per frame: `await setSize(S)` (writes an S-entry tap
- * table and the uniforms; grows buffers, rebuilding `steps`, only when S passes the largest side
- * so far), run `steps`, then `read()`. Scale weights and the choice of scale stay with the caller.
+ * dispatches; the readback is 48 bytes. Per frame: `set({ S })` (writes an S-entry tap table and
+ * the uniforms; grows buffers, rebuilding `steps`, only when S passes the largest side so far),
+ * run `steps`, then `read()`. Scale weights and the choice of scale stay with the caller.
  */
-export class ResponsePeak {
+export interface ResponsePeak extends Op<{ S: number }> {
+  readonly F: number;
+  /** The window side set last. */
+  readonly S: number;
+  read(): Promise<PeakReadout>;
+}
+
+class ResponseTail {
   steps: Dispatch[] = [];
   /** Largest S the rows buffer holds, and vec4 entries the tap table holds. */
   private capacity = { S: 0, axis: 0 };
   private buffers: Tensor[] = [];
-  private size = 0;
+  size = 0;
   private readonly result: Tensor<'u32'>;
   private readonly partials: Tensor<'u32'>;
 
@@ -61,21 +90,17 @@ export class ResponsePeak {
     private readonly engine: Engine,
     private readonly maps: Tensor<'f32'>,
     readonly F: number,
-    readonly profile: ResizeProfile,
+    private readonly methods: ResponseMethods,
   ) {
     this.result = engine.tensor([12], 'response-peak result', 'u32');
     this.partials = engine.tensor([PASSES[2].groups * 3 * 2], 'response-peak partials', 'u32');
-  }
-
-  get S(): number {
-    return this.size;
   }
 
   async setSize(S: number): Promise<void> {
     if (S * S > 0xffffffff) throw new RangeError(`response-peak: S = ${S} overflows the 32-bit pixel index`);
     // Most frames keep the window: the table and uniforms written last time still hold.
     if (S === this.size) return;
-    const { table, K4 } = axisTable(this.F, S, this.profile);
+    const { table, K4 } = axisTable(this.F, S, this.methods.upsampling);
     if (S > this.capacity.S || table.length / 4 > this.capacity.axis) {
       // Headroom so that a slowly growing window does not rebuild every frame.
       const grown = Math.max(S, Math.ceil(this.capacity.S * 1.25));
@@ -83,16 +108,7 @@ export class ResponsePeak {
     }
     this.buffers[0].write(table);
     const tilesX = Math.ceil(S / SEGMENT);
-    const uniforms = new Uniforms(8)
-      .u32(S)
-      .u32(this.F)
-      .u32(K4)
-      .u32(this.profile === 'official' ? 1 : 0)
-      .u32(SEGMENT)
-      .u32(tilesX)
-      .u32(Math.ceil(S / PIXEL_WG) * tilesX)
-      .u32(PASSES[2].groups).bytes;
-    for (const d of this.steps) d.setUniforms(uniforms);
+    for (const d of this.steps) d.set({ S, K4, tilesX, tiles: Math.ceil(S / PIXEL_WG) * tilesX });
     this.size = S;
   }
 
@@ -122,15 +138,19 @@ export class ResponsePeak {
     const axis = this.engine.tensor([axisEntries * 4], 'response-peak taps');
     const rows = this.engine.tensor([S * this.F * 4], 'response-peak rows');
     this.buffers = [axis, rows];
-    const placeholder = new Uniforms(8).u32(0).u32(0).u32(0).u32(0).u32(0).u32(0).u32(0).u32(0).bytes;
+    const tilesX = Math.ceil(S / SEGMENT);
     this.steps = await Promise.all(
       PASSES.map(({ WG, groups }, PASS) =>
         this.engine.prepare({
           op: `response-peak pass ${PASS}`,
           shader: 'response-peak',
           constants: { PASS, WG },
-          buffers: [this.maps, axis, rows, this.partials, this.result],
-          uniforms: placeholder,
+          buffers: { maps: this.maps, axis, rows, partials: this.partials, result: this.result },
+          // Sized for the capacity; setSize writes the S of each frame.
+          params: {
+            S, F: this.F, K4: 1, columnMajor: Number(this.methods.argmaxOrder === 'column-major'),
+            segment: SEGMENT, tilesX, tiles: Math.ceil(S / PIXEL_WG) * tilesX, partials: PASSES[2].groups,
+          },
           workgroups: [groups],
           shapes: `3x${this.F}x${this.F} -> S <= ${S}`,
         }),
@@ -139,12 +159,24 @@ export class ResponsePeak {
   }
 }
 
-export async function responsePeak(engine: Engine, maps: Tensor<'f32'>, profile: ResizeProfile, S: number): Promise<ResponsePeak> {
+export async function responsePeak(engine: Engine, maps: Tensor<'f32'>, methods: ResponseMethods, S: number): Promise<ResponsePeak> {
   const [n, F, F2] = maps.shape;
   if (maps.dtype !== 'f32' || maps.shape.length !== 3 || n !== 3 || F !== F2 || !(F > 0)) {
     throw new RangeError(`response-peak: expected maps [3, F, F], got [${maps.shape}]`);
   }
-  const peak = new ResponsePeak(engine, maps, F, profile);
-  await peak.setSize(S);
-  return peak;
+  const tail = new ResponseTail(engine, maps, F, methods);
+  await tail.setSize(S);
+  return {
+    name: 'response-peak',
+    get steps() {
+      return tail.steps;
+    },
+    F,
+    get S() {
+      return tail.size;
+    },
+    set: ({ S }) => tail.setSize(S),
+    read: () => tail.read(),
+    release: () => tail.release(),
+  };
 }

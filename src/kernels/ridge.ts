@@ -1,7 +1,7 @@
 import { type Dispatch, grid1d, type Step } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import type { Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
 import type { TadtConfig } from '../tracker/config.ts';
 import { mulberry32, normalGenerator } from '../util/random.ts';
 import { channelSums } from './channel-stats.ts';
@@ -24,7 +24,7 @@ export function ridgeKernelSize(template: readonly [number, number]): [number, n
 
 /**
  * Gaussian label y = exp(-0.2 (dr^2/sy^2 + dc^2/sx^2)), sigma = 0.1 x template side, offsets from the
- * map centre; and e^y, the official loss's weighting.
+ * map centre; and e^y, the dead-zone loss's weighting.
  */
 export function ridgeLabel(height: number, width: number, template: readonly [number, number]) {
   const sy = 0.1 * template[0];
@@ -100,6 +100,7 @@ export interface RidgeTrainResult {
 const STATE = { active: 0, pending: 1, iterations: 2, bias: 3, history: 8 } as const;
 /** MatConvNet solver.adam defaults. */
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+const ADAM_PARAMS = { beta1: ADAM.beta1, beta2: ADAM.beta2, oneMinusBeta1: 1 - ADAM.beta1, oneMinusBeta2: 1 - ADAM.beta2, eps: ADAM.eps };
 const LANES = 8;
 const MAX_TILE = 24;
 /** Channel slices of the forward pass: H x SLICES workgroups keep both llvmpipe threads busy. */
@@ -112,9 +113,10 @@ const MAX_WIDTH = 64;
  * dispatches, no readback. `train()` records all iterations into one submission and reads back
  * only the loss history; early stopping happens on the GPU (ridge-loss.wgsl).
  */
-export class RidgeTrainer {
+export class RidgeTrainer implements Op {
+  readonly name = 'ridge';
   /** forward, loss + bias update, weight gradient + update: one iteration, no readback. */
-  readonly iteration: Step[];
+  readonly steps: Step[];
   /** Iterations recorded so far: the state buffer's tables hold `shape.capacity`. */
   private recorded = 0;
 
@@ -124,15 +126,15 @@ export class RidgeTrainer {
     /** capacity: iterations the state buffer has room for (config.iterations). */
     readonly shape: { height: number; width: number; channels: number; kernel: [number, number]; fwPad: number; capacity: number },
     /**
-     * weights [fh][fwPad][C]; output: o of the latest forward (H x W, bias included); gradient: dW from
-     * `gradientOnly` ([fh][fwPad][C]); gp: dL/do of the latest iteration (H rows of gpWidth, zero tail).
+     * weights [fh][fwPad][C]; output: o of the latest forward (H x W, bias included); moment: the
+     * optimiser's first moment or momentum buffer ([fh][fwPad][C]); gp: dL/do of the latest
+     * iteration (H rows of gpWidth, zero tail).
      */
-    readonly buffers: Record<'weights' | 'output' | 'gradient' | 'gp' | 'state', Tensor<'f32'>>,
+    readonly buffers: Record<'weights' | 'output' | 'moment' | 'gp' | 'state', Tensor<'f32'>>,
     private readonly owned: Tensor[],
-    /** gradientOnly: the weight gradient alone, written to buffers.gradient (tests, diagnostics). */
-    readonly dispatches: Record<'forward' | 'loss' | 'update' | 'gradientOnly' | 'padInput', Dispatch>,
+    readonly dispatches: Record<'forward' | 'loss' | 'update' | 'padInput', Dispatch>,
   ) {
-    this.iteration = [dispatches.forward, dispatches.loss, dispatches.update];
+    this.steps = [dispatches.forward, dispatches.loss, dispatches.update];
   }
 
   /**
@@ -168,7 +170,6 @@ export class RidgeTrainer {
     const zeros = new Float32Array(fh * fwPad * C);
     const s1 = engine.upload([fh, fwPad, C], 'ridge optimiser m/momentum', 'f32', zeros);
     const s2 = engine.upload([fh, fwPad, C], 'ridge optimiser v', 'f32', zeros);
-    const gradient = engine.upload([fh, fwPad, C], 'ridge weight gradient', 'f32', zeros);
     const partial = engine.tensor([partials, H, W], 'ridge forward partials');
     const { label, weight } = ridgeLabel(H, W, template);
     const labelT = engine.upload([H, W], 'ridge label', 'f32', label);
@@ -183,14 +184,13 @@ export class RidgeTrainer {
       stateInit[STATE.history + 2 * capacity + t - 1] = config.biasLearningRate * correction;
     }
     const state = engine.upload([stateInit.length], 'ridge state', 'f32', stateInit);
-    const tensors: Tensor[] = [xp, weights, s1, s2, gradient, partial, labelT, weightT, gp, output, state];
+    const tensors: Tensor[] = [xp, weights, s1, s2, partial, labelT, weightT, gp, output, state];
 
     const padInput = await engine.prepare({
       op: 'ridge-pad',
       shader: 'ridge-pad',
-      buffers: [x.tensor, xp],
-      uniforms: new Uniforms(8).u32(H).u32(W).u32(x.pad).u32(c4)
-        .u32(xpW).u32((fh - 1) / 2).u32((fw - 1) / 2).u32(xpH * xpW * c4).bytes,
+      buffers: { src: x.tensor, dst: xp },
+      params: { height: H, width: W, srcPad: x.pad, c4, dstWidth: xpW, top: (fh - 1) / 2, left: (fw - 1) / 2, count: xpH * xpW * c4 },
       workgroups: grid1d(xpH * xpW * c4, 64),
       shapes: `${describe(x)} -> ${xpH}x${xpW}x${C}`,
     });
@@ -198,46 +198,41 @@ export class RidgeTrainer {
       op: 'ridge-forward',
       shader: 'ridge-forward',
       constants: { T: tile },
-      buffers: [xp, weights, partial, state],
-      uniforms: new Uniforms(8).u32(H).u32(W).u32(fh).u32(fwPad).u32(c4).u32(xpW).u32(SLICES).u32(0).bytes,
+      buffers: { xp, w: weights, partial, state },
+      params: { height: H, width: W, fh, fwPad, c4, xpWidth: xpW, slices: SLICES },
       workgroups: grid1d(H * SLICES, 1),
       shapes,
     });
     const adam = config.optimizer === 'adam';
+    const tilesJ = fwPad / tile;
     const loss = await engine.prepare({
       op: 'ridge-loss',
       shader: 'ridge-loss',
-      buffers: [partial, labelT, weightT, gp, output, state],
-      uniforms: new Uniforms(20)
-        .u32(H).u32(W).u32(partials).u32(gpWidth)
-        .u32(config.loss === 'dead-zone' ? 1 : 0).u32(adam ? 1 : 0).u32(capacity).u32(0)
-        .f32(config.stopLoss ?? -1).f32(config.biasLearningRate).f32(config.weightDecay).f32(config.momentum)
-        .f32(ADAM.beta1).f32(ADAM.beta2).f32(1 - ADAM.beta1).f32(1 - ADAM.beta2)
-        .f32(ADAM.eps).f32(0).f32(0).f32(0).bytes,
+      buffers: { partial, label: labelT, labelWeight: weightT, gp, out: output, state },
+      params: {
+        height: H, width: W, partials, gpWidth,
+        deadZone: Number(config.loss === 'dead-zone'), adam: Number(adam), capacity,
+        stopLoss: config.stopLoss ?? -1, lr: config.biasLearningRate, decay: config.weightDecay, momentum: config.momentum,
+        ...ADAM_PARAMS,
+      },
       workgroups: [1],
       shapes: `${H}x${W}`,
     });
-    const tilesJ = fwPad / tile;
-    const grad = (mode: number, buffers: Tensor[]) =>
-      engine.prepare({
-        op: 'ridge-grad',
-        shader: 'ridge-grad',
-        constants: { T: tile },
-        buffers,
-        uniforms: new Uniforms(20)
-          .u32(H).u32(W).u32(fh).u32(fw)
-          .u32(fwPad).u32(c4).u32(xpW).u32(gpWidth)
-          .u32(tilesJ).u32(mode).u32(capacity).u32(0)
-          .f32(config.learningRate).f32(config.weightDecay).f32(config.momentum).f32(ADAM.beta1)
-          .f32(ADAM.beta2).f32(1 - ADAM.beta1).f32(1 - ADAM.beta2).f32(ADAM.eps).bytes,
-        workgroups: grid1d(fh * tilesJ * Math.ceil(c4 / 8), 1),
-        shapes,
-      });
-    const update = await grad(adam ? 2 : 1, [xp, gp, weights, s1, s2, state]);
-    const gradientOnly = await grad(0, [xp, gp, weights, gradient, s2, state]);
+    const update = await engine.prepare({
+      op: 'ridge-grad',
+      shader: 'ridge-grad',
+      constants: { T: tile },
+      buffers: { xp, gp, w: weights, s1, s2, state },
+      params: {
+        height: H, width: W, fh, fw, fwPad, c4, xpWidth: xpW, gpWidth, tilesJ, mode: adam ? 2 : 1, capacity,
+        lr: config.learningRate, decay: config.weightDecay, momentum: config.momentum, ...ADAM_PARAMS,
+      },
+      workgroups: grid1d(fh * tilesJ * Math.ceil(c4 / 8), 1),
+      shapes,
+    });
     await engine.run([padInput]);
     return new RidgeTrainer(engine, config, { height: H, width: W, channels: C, kernel: [fh, fw], fwPad, capacity },
-      { weights, output, gradient, gp, state }, tensors, { forward, loss, update, gradientOnly, padInput });
+      { weights, output, moment: s1, gp, state }, tensors, { forward, loss, update, padInput });
   }
 
   /**
@@ -250,7 +245,7 @@ export class RidgeTrainer {
     }
     this.recorded += iterations;
     const steps: Step[] = [];
-    for (let i = 0; i < iterations; i++) steps.push(...this.iteration);
+    for (let i = 0; i < iterations; i++) steps.push(...this.steps);
     await this.engine.run(steps, { label: `ridge x${iterations}` });
     return this.readResult();
   }
@@ -272,27 +267,23 @@ export class RidgeTrainer {
     return toChannelsFirst(await this.buffers.weights.read(), channels, kernel[0], kernel[1], fwPad);
   }
 
-  /** dW from `dispatches.gradientOnly`, in [C][fh][fw] order. */
-  async readGradient(): Promise<Float32Array> {
-    const { channels, kernel, fwPad } = this.shape;
-    return toChannelsFirst(await this.buffers.gradient.read(), channels, kernel[0], kernel[1], fwPad);
-  }
-
   /** Channel importance v_c = sum over the kernel taps of W[c], summed on the GPU; reads back C floats. */
   async importance(): Promise<Float32Array> {
     const { channels, kernel, fwPad } = this.shape;
     // The padded taps hold zeros, so the kernel is a border-less fh x fwPad map.
     const map: FeatureMap = { tensor: this.buffers.weights, height: kernel[0], width: fwPad, channels, pad: 0 };
     const out = this.engine.tensor([channels], 'ridge importance');
-    const d = await channelSums(this.engine, map, out);
-    await this.engine.run([d]);
+    const sums = await channelSums(this.engine, map, out);
+    await this.engine.run([...sums.steps]);
     const v = await out.read();
-    this.engine.discard(d);
+    sums.release();
     out.release();
     return v;
   }
 
-  dispose(): void {
+  async set(): Promise<void> {}
+
+  release(): void {
     for (const d of Object.values(this.dispatches)) this.engine.discard(d);
     for (const t of this.owned) t.release();
   }

@@ -1,7 +1,7 @@
-import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
+import { grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { Uniforms } from '../runtime/uniforms.ts';
 import { describe, type FeatureMap } from './layout.ts';
 
 const WG = 8;
@@ -15,10 +15,8 @@ const WG = 8;
  * ~500, far below what moves the argmax after normalisation).
  * No per-frame parameters.
  */
-export interface Xcorr {
-  steps: Dispatch[];
-  output: Tensor<'f32'>;
-  release(): void;
+export interface Xcorr extends Op {
+  readonly output: Tensor<'f32'>;
 }
 
 export async function xcorr(
@@ -47,20 +45,12 @@ export async function xcorr(
         op: 'xcorr',
         shader: 'xcorr',
         constants: { WG },
-        buffers: [map.tensor, template.tensor, output],
-        uniforms: new Uniforms(8)
-          .u32(F)
-          .u32(C / 4)
-          .u32(ph)
-          .u32(pw)
-          .u32(ho)
-          .u32(wo)
-          .u32(groupsX)
-          .u32((s * F + Math.floor(ph / 2)) * F + Math.floor(pw / 2)).bytes,
+        buffers: { x: map.tensor, z: template.tensor, out: output },
+        params: { F, C4: C / 4, ph, pw, ho, wo, groupsX, offset: (s * F + Math.floor(ph / 2)) * F + Math.floor(pw / 2) },
         workgroups: grid1d(Math.ceil(ho / 2) * groupsX, WG),
         shapes: `${describe(map)} * ${describe(template)}`,
       }),
     ),
   );
-  return { steps, output, release: () => (steps.forEach((d) => engine.discard(d)), output.release()) };
+  return { ...makeOp(engine, 'xcorr', { steps, owned: [output] }), output };
 }

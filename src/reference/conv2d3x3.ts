@@ -1,5 +1,7 @@
 // CPU references for the conv kernels, plus conversions between dense HWC arrays and the padded
-// FeatureMap layout (src/kernels/layout.ts) that tests use to feed and read the GPU.
+// FeatureMap layout (a zero border, channels padded) that tests use to feed and read the GPU.
+
+import type { VggLayer } from '../weights/vgg.ts';
 
 /** A dense HWC map: no border, exactly `channels` channels. */
 export interface DenseMap {
@@ -9,19 +11,11 @@ export interface DenseMap {
   channels: number;
 }
 
-export interface ConvLayerData {
-  cin: number;
-  cout: number;
-  /** HWIO: ((ky*3 + kx)*cin + ci)*cout + co. */
-  weight: Float32Array;
-  bias: Float32Array;
-}
-
 /**
  * 3x3 cross-correlation, stride 1, zero pad 1, + bias, ReLU, accumulated in float64. With
  * `outChannels` only those output channels are computed, in that order.
  */
-export function conv2d3x3Cpu(input: DenseMap, layer: ConvLayerData, outChannels?: readonly number[]): DenseMap {
+export function conv2d3x3Cpu(input: DenseMap, layer: Omit<VggLayer, 'name'>, outChannels?: readonly number[]): DenseMap {
   const { height: H, width: W } = input;
   const { cin, cout, weight, bias } = layer;
   if (input.channels !== cin) throw new RangeError(`input has ${input.channels} channels, layer expects ${cin}`);

@@ -1,29 +1,22 @@
 import { resizedSize } from '../tracker/geometry.ts';
-import { gatherRgb8 } from './crop-window.ts';
-import { cvLinearTaps, matlabTaps, resampleAxis, type ResizeProfile, saturateU8, type TapWindow } from './interp.ts';
+import { cv2ResizeLinear } from './cv2-resize.ts';
+import { matlabImresize } from './matlab-imresize.ts';
 
-/** Matlab imresize(img, s): Keys bicubic with the scale s itself (not out/in), antialiased when shrinking. */
-export function matlabFrameTaps(width: number, height: number, s: number): { rows: TapWindow; cols: TapWindow } {
-  const [outW, outH] = resizedSize(width, height, s);
-  return { rows: matlabTaps(height, outH, s, 'cubic', true), cols: matlabTaps(width, outW, s, 'cubic', true) };
-}
+/** How every frame is rescaled by the sequence's factor (spec 1.2). */
+export type FrameResizeMethod = 'matlab-bicubic' | 'cv2-bilinear';
 
 /**
- * The whole-frame rescale by `s` to ceil(W s) x ceil(H s) (spec 1.2). pytorch-port: cv2.resize
- * INTER_LINEAR, bit-exact; official: Matlab imresize bicubic, rows first then columns, each pass
- * rounded to uint8 as Matlab does between dimensions.
+ * The whole-frame rescale of an RGB8 frame by s to ceil(W s) x ceil(H s) (spec 1.2).
+ * - matlab-bicubic (M): imresize(img, s), bicubic with antialiasing when s < 1; the scale in the
+ *   contributions is s itself (not out/in), and the uint8 image is rounded after each pass.
+ * - cv2-bilinear (P): cv2.resize(img, (ceil(W s), ceil(H s))), INTER_LINEAR.
  */
-export function frameResizeCpu(frame: Uint8Array, width: number, height: number, s: number, profile: ResizeProfile) {
+export function frameResizeCpu(frame: Uint8Array, width: number, height: number, s: number, method: FrameResizeMethod) {
   const [outW, outH] = resizedSize(width, height, s);
-  let data: Uint8Array;
-  if (profile === 'pytorch-port') {
-    const xs = cvLinearTaps(width, outW, 'x');
-    const ys = cvLinearTaps(height, outH, 'y');
-    data = Uint8Array.from(gatherRgb8(frame, width, xs, ys, true, false));
-  } else {
-    const { rows, cols } = matlabFrameTaps(width, height, s);
-    const mid = resampleAxis(frame, 1, height, width * 3, rows).map(saturateU8);
-    data = Uint8Array.from(resampleAxis(mid, outH, width, 3, cols).map(saturateU8));
-  }
+  const src = { read: (r: number, c: number, ch: number) => frame[(r * width + c) * 3 + ch], height, width, channels: 3 };
+  const data =
+    method === 'matlab-bicubic'
+      ? Uint8Array.from(matlabImresize(src, outH, outW, s, 'bicubic', { antialias: true, uint8: true }))
+      : cv2ResizeLinear(src, outH, outW);
   return { width: outW, height: outH, data };
 }

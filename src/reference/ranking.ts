@@ -1,20 +1,33 @@
-import { cropTaps, resizeTaps, type ResizeMethod } from '../kernels/ranking.ts';
-import { resampleAxis, type TapWindow } from './interp.ts';
+import { type Contribution, contributions, resizeRowsThenColumns } from './matlab-imresize.ts';
+
+/** How each ranking sample is resized (spec 3.3). */
+export type RankingResize = 'bicubic-antialias' | 'bilinear-align-corners';
 
 /**
- * CPU reference of the ranking samples and scorer, float64 arithmetic on the shared f32 weight
- * tables, written the way the references do it: resize the whole H x W x C map (unpadded HWC) to
- * s x s, then crop the centred fh x fw patch.
+ * Weights of output o (0-based) of a 1-D resize from inLen to outLen.
+ * - bicubic-antialias (M): Matlab imresize(A, [s s]) default, bicubic, scale out/in, antialiased
+ *   when shrinking.
+ * - bilinear-align-corners (P): F.interpolate bilinear, align_corners=True: source o (in-1)/(out-1)
+ *   (0 when out = 1), the right neighbour clamped. Taken in float64 where PyTorch rounds the ratio
+ *   and the position to float32: ~1e-7 relative, far below anything the ranking decides on.
  */
-export function resizeMapCpu(x: ArrayLike<number>, height: number, width: number, channels: number, s: number, method: ResizeMethod): Float64Array {
-  const rows = resampleAxis(x, 1, height, width * channels, resizeTaps(height, s, method));
-  return resampleAxis(rows, s, width, channels, resizeTaps(width, s, method));
+function axisWeights(o: number, inLen: number, outLen: number, method: RankingResize): Contribution {
+  if (method === 'bicubic-antialias') return contributions(o + 1, inLen, outLen / inLen, 'bicubic', true);
+  const src = outLen > 1 ? (o * (inLen - 1)) / (outLen - 1) : 0;
+  const i = Math.min(Math.floor(src), inLen - 1);
+  return { index: [i, Math.min(i + 1, inLen - 1)], weight: [1 - (src - i), src - i] };
+}
+
+/** The H x W x C map (unpadded HWC) resized to s x s, float64, rows first (Matlab's order for a square map). */
+export function resizeMapCpu(x: ArrayLike<number>, height: number, width: number, channels: number, s: number, method: RankingResize): Float64Array {
+  const src = { read: (r: number, c: number, ch: number) => x[(r * width + c) * channels + ch], height, width, channels };
+  return resizeRowsThenColumns(src, s, s, (o) => axisWeights(o, height, s, method), (o) => axisWeights(o, width, s, method));
 }
 
 /** Samples [n][fh][fw][C]: rows floor((s-1)/2) +- floor(fh/2) of each s x s resize, columns likewise. */
 export function rankingSamplesCpu(
   x: ArrayLike<number>, height: number, width: number, channels: number,
-  fh: number, fw: number, sizes: number[], method: ResizeMethod,
+  fh: number, fw: number, sizes: number[], method: RankingResize,
 ): Float64Array[] {
   return sizes.map((s) => {
     const full = resizeMapCpu(x, height, width, channels, s, method);
@@ -42,31 +55,32 @@ export function rankingScoresCpu(samples: Float64Array[], weights: ArrayLike<num
 }
 
 /**
- * The explicit route of spec 3.3 (what P's autograd does): dX = sum_j g_j * (transpose of resize j
- * and crop)(W), then r_c = sum over space of dX[c]. Used to prove r_c = K sum W[c].
- * Each row of weights is renormalised to sum 1 in float64: the tables hold f32 weights, and K = sum g
- * cancels terms ~1e5 times larger than itself, so a 1e-7 error in a row sum would show as ~1e-2 in
- * r_c. That amplification is why P's float32 autograd flips ~2% of the signs (fixture
- * f32_route_mask_agree = 501 of 512 on Skiing) and why the tracker uses the closed form.
+ * The explicit route of spec 3.3 (what P's autograd does): dX = sum_j g_j (crop of resize j)^T W,
+ * then r_c = sum over space of dX[c]. Used to prove r_c = K sum W[c]. K = sum g cancels terms ~1e5
+ * times larger than itself, so the weights must sum to 1 to ~1e-16: they do here (float64, Matlab's
+ * normalised contributions); float32 weights would move r_c by ~1e-2 relative, which is why P's
+ * float32 autograd flips ~2% of the signs (fixture f32_route_mask_agree = 501 of 512 on Skiing) and
+ * why the tracker uses the closed form.
  */
 export function rankingChannelScoresExplicit(
   height: number, width: number, channels: number, fh: number, fw: number,
-  sizes: number[], method: ResizeMethod, weights: ArrayLike<number>, g: ArrayLike<number>,
+  sizes: number[], method: RankingResize, weights: ArrayLike<number>, g: ArrayLike<number>,
 ): Float64Array {
   const dx = new Float64Array(height * width * channels);
   sizes.forEach((s, j) => {
-    const rows = normalised(cropTaps(height, s, fh, method));
-    const cols = normalised(cropTaps(width, s, fw, method));
+    const r0 = Math.floor((s - 1) / 2) - Math.floor(fh / 2);
+    const c0 = Math.floor((s - 1) / 2) - Math.floor(fw / 2);
     for (let r = 0; r < fh; r++) {
+      const rows = axisWeights(r0 + r, height, s, method);
       for (let q = 0; q < fw; q++) {
-        for (let a = 0; a < rows.K; a++) {
-          for (let b = 0; b < cols.K; b++) {
-            const w = g[j] * rows.weights[r * rows.K + a] * cols.weights[q * cols.K + b];
-            if (w === 0) continue;
-            const at = ((rows.base[r] + a) * width + cols.base[q] + b) * channels;
+        const cols = axisWeights(c0 + q, width, s, method);
+        rows.index.forEach((iy, a) => {
+          cols.index.forEach((ix, b) => {
+            const w = g[j] * rows.weight[a] * cols.weight[b];
+            const at = (iy * width + ix) * channels;
             for (let c = 0; c < channels; c++) dx[at + c] += w * weights[(c * fh + r) * fw + q];
-          }
-        }
+          });
+        });
       }
     }
   });
@@ -75,14 +89,4 @@ export function rankingChannelScoresExplicit(
     for (let c = 0; c < channels; c++) r[c] += dx[p * channels + c];
   }
   return r;
-}
-
-function normalised(t: TapWindow): { K: number; base: Int32Array; weights: Float64Array } {
-  const weights = Float64Array.from(t.weights);
-  for (let o = 0; o < t.base.length; o++) {
-    const row = weights.subarray(o * t.K, (o + 1) * t.K);
-    const sum = row.reduce((a, b) => a + b, 0);
-    row.forEach((w, k) => (row[k] = w / sum));
-  }
-  return { K: t.K, base: t.base, weights };
 }

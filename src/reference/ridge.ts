@@ -1,4 +1,4 @@
-import type { RidgeConfig } from '../kernels/ridge.ts';
+import type { TadtConfig } from '../tracker/config.ts';
 
 /**
  * CPU reference of the ridge net (spec 3.2), float64 throughout. x is an unpadded H x W x C HWC map,
@@ -98,7 +98,7 @@ function weightGrad(p: RidgeProblem, planes: Float64Array, ph: number, pw: numbe
  * `iterations` iterations of forward, loss, gradient and update, stopping after the update of the
  * first iteration whose loss is under config.stopLoss.
  */
-export function ridgeTrainCpu(p: RidgeProblem, config: RidgeConfig, initial: ArrayLike<number>, iterations = config.iterations) {
+export function ridgeTrainCpu(p: RidgeProblem, config: TadtConfig['ridge'], initial: ArrayLike<number>, iterations = config.iterations) {
   const { planes, ph, pw } = paddedPlanes(p);
   const w = Float64Array.from(initial);
   const s1 = new Float64Array(w.length);

@@ -1,21 +1,24 @@
 import type { Constants } from './pipeline-cache.ts';
+import { type ShaderInterface, writeParams } from './shader-interface.ts';
 import type { Tensor } from './tensor.ts';
 
 export type Workgroups = readonly [number, number?, number?];
 
 /**
- * What a kernel wrapper asks the engine to prepare. Binding convention of every shader in
- * shaders/: the uniform struct (if any) at @group(0) @binding(0), storage buffers at 1, 2, ...
- * in the order given.
+ * What a kernel asks the engine to prepare. Buffers and uniform fields are given by the names the
+ * shader declares (`var<storage> name`, `struct Params { name: u32, ... }`), checked against the
+ * shader when the dispatch is made.
  */
 export interface DispatchSpec {
-  /** Names the op in labels and errors, e.g. "conv2d3x3". */
+  /** Names the op in labels and errors, e.g. "conv2d3x3 conv4_1 winograd gemm". */
   op: string;
-  /** A file name in shaders/ (no extension), or inline WGSL. */
-  shader: string | { source: string };
+  /** A file name in shaders/ (no extension), or inline WGSL with a name for errors. */
+  shader: string | { name: string; source: string };
   constants?: Constants;
-  buffers: (Tensor | GPUBuffer)[];
-  uniforms?: ArrayBuffer;
+  /** Every storage binding of the shader, by variable name. */
+  buffers: Readonly<Record<string, Tensor | GPUBuffer>>;
+  /** Every field of the shader's Params, by name. */
+  params?: Readonly<Record<string, number>>;
   workgroups: Workgroups;
   /** Shapes, for error messages: "512x45x45 -> 512x45x45". */
   shapes?: string;
@@ -23,24 +26,29 @@ export interface DispatchSpec {
 
 /**
  * A dispatch with its pipeline, bind group and uniform buffer built once, so that a per-frame plan
- * replays it without creating GPU objects. Uniforms may be rewritten between runs.
+ * replays it without creating GPU objects. Uniform fields may be rewritten by name between runs.
  */
 export class Dispatch {
+  private readonly view: DataView | null;
+
   constructor(
     readonly op: string,
     readonly pipeline: GPUComputePipeline,
     readonly bindGroup: GPUBindGroup,
     readonly workgroups: Workgroups,
     private readonly device: GPUDevice,
+    private readonly iface: ShaderInterface,
     private readonly uniformBuffer: GPUBuffer | null,
-  ) {}
+    initial: DataView | null,
+  ) {
+    this.view = initial;
+  }
 
-  setUniforms(bytes: ArrayBuffer): void {
-    if (!this.uniformBuffer) throw new Error(`${this.op}: this dispatch has no uniforms`);
-    if (bytes.byteLength !== this.uniformBuffer.size) {
-      throw new RangeError(`${this.op}: uniform size ${bytes.byteLength} != ${this.uniformBuffer.size}`);
-    }
-    this.device.queue.writeBuffer(this.uniformBuffer, 0, bytes);
+  /** Rewrites the named uniform fields (the others keep their values). */
+  set(values: Readonly<Record<string, number>>): void {
+    if (!this.uniformBuffer || !this.view) throw new Error(`${this.op}: ${this.iface.shader} has no Params`);
+    writeParams(this.iface, this.view, values, false);
+    this.device.queue.writeBuffer(this.uniformBuffer, 0, this.view.buffer as ArrayBuffer);
   }
 
   encode(pass: GPUComputePassEncoder): void {

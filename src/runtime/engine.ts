@@ -4,6 +4,7 @@ import { BufferPool } from './buffer-pool.ts';
 import { Dispatch, type DispatchSpec, type Step } from './dispatch.ts';
 import { GpuError, withErrorScopes } from './errors.ts';
 import { PipelineCache } from './pipeline-cache.ts';
+import { type ShaderInterface, shaderInterface, writeParams } from './shader-interface.ts';
 import { loadShader } from './shaders.ts';
 import { bytesPerElement, type DType, Tensor } from './tensor.ts';
 
@@ -77,6 +78,7 @@ export class Engine {
   private lostMessage: string | null = null;
   private destroyed = false;
   private timestampQueries: { set: GPUQuerySet; resolve: GPUBuffer } | null = null;
+  private readonly interfaces = new Map<string, ShaderInterface>();
 
   constructor(
     private readonly gpu: GPU,
@@ -136,32 +138,31 @@ export class Engine {
   /** Builds pipeline, bind group and uniform buffer once; see Dispatch. */
   async prepare(spec: DispatchSpec): Promise<Dispatch> {
     this.assertUsable(spec.op);
-    const source = typeof spec.shader === 'string' ? loadShader(spec.shader) : spec.shader.source;
-    const pipeline = await this.pipelines.get(spec.op, source, spec.constants);
+    const [shaderName, source] = typeof spec.shader === 'string' ? [spec.shader, loadShader(spec.shader)] : [spec.shader.name, spec.shader.source];
+    const iface = this.shaderInterface(shaderName, source);
     const what = spec.shapes ? `${spec.op} ${spec.shapes}` : spec.op;
+    const entries = bindingEntries(iface, spec.buffers, what);
+    let initial: DataView | null = null;
+    if (iface.uniformBinding !== null) {
+      initial = new DataView(new ArrayBuffer(iface.paramsBytes));
+      writeParams(iface, initial, spec.params ?? {}, true);
+    } else if (spec.params && Object.keys(spec.params).length > 0) {
+      throw new RangeError(`${shaderName}: has no Params, but ${Object.keys(spec.params).join(', ')} given`);
+    }
+    const pipeline = await this.pipelines.get(spec.op, source, spec.constants);
     return withErrorScopes(this.device, what, () => {
       let uniformBuffer: GPUBuffer | null = null;
-      const entries: GPUBindGroupEntry[] = [];
-      if (spec.uniforms) {
+      if (initial && iface.uniformBinding !== null) {
         uniformBuffer = this.device.createBuffer({
           label: `${spec.op} uniforms`,
-          size: spec.uniforms.byteLength,
+          size: initial.byteLength,
           usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
         });
-        this.device.queue.writeBuffer(uniformBuffer, 0, spec.uniforms);
-        entries.push({ binding: 0, resource: { buffer: uniformBuffer } });
+        this.device.queue.writeBuffer(uniformBuffer, 0, initial.buffer as ArrayBuffer);
+        entries.push({ binding: iface.uniformBinding, resource: { buffer: uniformBuffer } });
       }
-      spec.buffers.forEach((b, i) => {
-        const buffer = b instanceof Tensor ? b.buffer : b;
-        if (b instanceof Tensor && b.isReleased) throw new GpuError(what, `tensor ${b.label} was released`);
-        entries.push({ binding: i + 1, resource: { buffer } });
-      });
-      const bindGroup = this.device.createBindGroup({
-        label: spec.op,
-        layout: pipeline.getBindGroupLayout(0),
-        entries,
-      });
-      const dispatch = new Dispatch(spec.op, pipeline, bindGroup, spec.workgroups, this.device, uniformBuffer);
+      const bindGroup = this.device.createBindGroup({ label: spec.op, layout: pipeline.getBindGroupLayout(0), entries });
+      const dispatch = new Dispatch(spec.op, pipeline, bindGroup, spec.workgroups, this.device, iface, uniformBuffer, initial);
       this.dispatches.add(dispatch);
       return dispatch;
     });
@@ -176,34 +177,53 @@ export class Engine {
    * Records all steps into one command encoder (consecutive dispatches share a compute pass) and
    * submits once. With `timing` and a timestamp-capable adapter, resolves to the GPU time in ms.
    */
-  async run(steps: Step[], options: { label?: string; timing?: boolean } = {}): Promise<number | null> {
-    const label = options.label ?? steps.map((s) => ('op' in s ? s.op : 'copy')).join('+');
-    this.assertUsable(label);
-    const timing = options.timing && this.hasTimestamps ? this.timestamps() : null;
-    await withErrorScopes(this.device, label, () => {
-      const encoder = this.device.createCommandEncoder({ label });
-      const segments = splitIntoPasses(steps);
-      segments.forEach((segment, i) => {
-        if (Array.isArray(segment)) {
-          const timestampWrites = timing && {
-            querySet: timing.set,
-            beginningOfPassWriteIndex: i === 0 ? 0 : undefined,
-            endOfPassWriteIndex: i === segments.length - 1 ? 1 : undefined,
-          };
-          const pass = encoder.beginComputePass({ label, ...(timestampWrites ? { timestampWrites } : {}) });
-          for (const d of segment) d.encode(pass);
-          pass.end();
-        } else {
-          const { from, to, bytes, fromOffset = 0, toOffset = 0 } = segment.copy;
-          encoder.copyBufferToBuffer(bufferOf(from), fromOffset, bufferOf(to), toOffset, bytes);
+  async run(steps: readonly Step[], options: { label?: string; timing?: boolean } = {}): Promise<number | null> {
+    const times = await this.record([steps], options.label, options.timing ?? false);
+    return times && times[0];
+  }
+
+  /**
+   * One submission of several stages, each timed on the GPU from the start of its first compute
+   * pass to the end of its last. Null when the adapter has no timestamp queries.
+   */
+  runStages(stages: readonly (readonly Step[])[], label?: string): Promise<number[] | null> {
+    return this.record(stages, label, true);
+  }
+
+  private async record(stages: readonly (readonly Step[])[], label: string | undefined, timed: boolean): Promise<number[] | null> {
+    const name = label ?? stages.flat().map((s) => ('op' in s ? s.op : 'copy')).join('+');
+    this.assertUsable(name);
+    const timing = timed && this.hasTimestamps ? this.timestamps(stages.length) : null;
+    await withErrorScopes(this.device, name, () => {
+      const encoder = this.device.createCommandEncoder({ label: name });
+      stages.forEach((steps, stage) => {
+        const segments = splitIntoPasses(steps);
+        const passes = segments.filter(Array.isArray).length;
+        let pass = 0;
+        for (const segment of segments) {
+          if (Array.isArray(segment)) {
+            const timestampWrites = timing && {
+              querySet: timing.set,
+              beginningOfPassWriteIndex: pass === 0 ? 2 * stage : undefined,
+              endOfPassWriteIndex: pass === passes - 1 ? 2 * stage + 1 : undefined,
+            };
+            const encoderPass = encoder.beginComputePass({ label: name, ...(timestampWrites ? { timestampWrites } : {}) });
+            for (const d of segment) d.encode(encoderPass);
+            encoderPass.end();
+            pass++;
+          } else {
+            const { from, to, bytes, fromOffset = 0, toOffset = 0 } = segment.copy;
+            encoder.copyBufferToBuffer(bufferOf(from), fromOffset, bufferOf(to), toOffset, bytes);
+          }
         }
       });
-      if (timing) encoder.resolveQuerySet(timing.set, 0, 2, timing.resolve, 0);
+      if (timing) encoder.resolveQuerySet(timing.set, 0, 2 * stages.length, timing.resolve, 0);
       this.device.queue.submit([encoder.finish()]);
     });
     if (!timing) return null;
-    const ticks = new BigUint64Array((await this.readBytes(timing.resolve, 0, 16, 'timestamps')).buffer);
-    return Number(ticks[1] - ticks[0]) / 1e6;
+    const ticks = new BigUint64Array((await this.readBytes(timing.resolve, 0, 16 * stages.length, 'timestamps')).buffer);
+    // A stage without a compute pass writes no timestamps: it reads as 0.
+    return stages.map((steps, i) => (steps.some((s) => s instanceof Dispatch) ? Number(ticks[2 * i + 1] - ticks[2 * i]) / 1e6 : 0));
   }
 
   /** Waits until the GPU has finished everything submitted so far. */
@@ -251,6 +271,12 @@ export class Engine {
     this.device.destroy();
   }
 
+  private shaderInterface(name: string, source: string): ShaderInterface {
+    let iface = this.interfaces.get(source);
+    if (!iface) this.interfaces.set(source, (iface = shaderInterface(name, source)));
+    return iface;
+  }
+
   private takeStaging(size: number): GPUBuffer {
     // Measured against the size class that would be created: a 48-byte read gets a 256-byte buffer,
     // which `<= 4 * size` never matched again, so every small read made a new staging buffer.
@@ -263,15 +289,21 @@ export class Engine {
     });
   }
 
-  private timestamps(): { set: GPUQuerySet; resolve: GPUBuffer } {
-    this.timestampQueries ??= {
-      set: this.device.createQuerySet({ label: 'pass timestamps', type: 'timestamp', count: 2 }),
-      resolve: this.device.createBuffer({
-        label: 'timestamp resolve',
-        size: 16,
-        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
-      }),
-    };
+  /** Query set and resolve buffer for `stages` begin/end pairs, kept and grown as needed. */
+  private timestamps(stages: number): { set: GPUQuerySet; resolve: GPUBuffer } {
+    const count = 2 * stages;
+    if (!this.timestampQueries || this.timestampQueries.set.count < count) {
+      this.timestampQueries?.set.destroy();
+      this.timestampQueries?.resolve.destroy();
+      this.timestampQueries = {
+        set: this.device.createQuerySet({ label: 'pass timestamps', type: 'timestamp', count }),
+        resolve: this.device.createBuffer({
+          label: 'timestamp resolve',
+          size: 8 * count,
+          usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+        }),
+      };
+    }
     return this.timestampQueries;
   }
 
@@ -289,11 +321,27 @@ export class Engine {
   }
 }
 
+/** The bind group entries of `buffers`, which must name every storage binding of the shader and nothing else. */
+function bindingEntries(iface: ShaderInterface, buffers: DispatchSpec['buffers'], what: string): GPUBindGroupEntry[] {
+  const given = Object.keys(buffers);
+  const unknown = given.filter((n) => !iface.storage.has(n));
+  const missing = [...iface.storage.keys()].filter((n) => !(n in buffers));
+  if (unknown.length || missing.length) {
+    const parts = [unknown.length && `no binding named ${unknown.join(', ')}`, missing.length && `${missing.join(', ')} not bound`];
+    throw new RangeError(`${iface.shader} (${what}): ${parts.filter(Boolean).join('; ')} (bindings: ${[...iface.storage.keys()].join(', ')})`);
+  }
+  return given.map((name) => {
+    const b = buffers[name];
+    if (b instanceof Tensor && b.isReleased) throw new GpuError(what, `tensor ${b.label} (bound as ${name}) was released`);
+    return { binding: iface.storage.get(name)!, resource: { buffer: bufferOf(b) } };
+  });
+}
+
 function bufferOf(b: Tensor | GPUBuffer): GPUBuffer {
   return b instanceof Tensor ? b.buffer : b;
 }
 
-function splitIntoPasses(steps: Step[]): (Dispatch[] | Exclude<Step, Dispatch>)[] {
+function splitIntoPasses(steps: readonly Step[]): (Dispatch[] | Exclude<Step, Dispatch>)[] {
   const out: (Dispatch[] | Exclude<Step, Dispatch>)[] = [];
   for (const step of steps) {
     if (step instanceof Dispatch) {

@@ -12,8 +12,9 @@ import {
 } from '../kernels/conv2d3x3.ts';
 import { fill } from '../kernels/fill.ts';
 import { featureElements, type FeatureMap } from '../kernels/layout.ts';
-import type { Dispatch } from '../runtime/dispatch.ts';
+import type { Step } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
+import type { Op } from '../runtime/op.ts';
 import { VGG_CONV_LAYERS, type VggLayer, type VggWeights } from '../weights/vgg.ts';
 
 export interface BackboneOptions {
@@ -23,7 +24,7 @@ export interface BackboneOptions {
   variant?: ConvVariant;
 }
 
-export interface Backbone {
+export interface Backbone extends Op {
   readonly size: number;
   /** size x size x 4 (RGB and a zero channel), border 1: the crop kernel writes the interior. */
   readonly input: FeatureMap;
@@ -32,16 +33,15 @@ export interface Backbone {
   /** size/4 square, border 1; 512 channels, or the restricted subset in its order (padded to 4). */
   readonly relu43: FeatureMap;
   /** One frame's work, to run in one engine.run. Rebuilt by restrictConv43. */
-  readonly steps: Dispatch[];
+  readonly steps: readonly Step[];
   /** Convolution FLOPs per frame (direct-convolution count) with the current conv4_3 channels. */
   readonly flops: number;
   /** `steps` split by conv layer, for profiling. */
-  readonly layers: readonly { name: string; steps: Dispatch[]; flops: number }[];
+  readonly layers: readonly { name: string; steps: readonly Step[]; flops: number }[];
   /** conv4_3's computed channels, or null when all 512 are. */
   readonly conv43Channels: readonly number[] | null;
   /** Computes only these conv4_3 channels from now on (null: all). relu43 is a new map afterwards. */
   restrictConv43(channels: readonly number[] | null): Promise<void>;
-  dispose(): void;
 }
 
 interface Stage {
@@ -71,6 +71,7 @@ export async function createBackbone(engine: Engine, weights: VggWeights, option
 }
 
 class VggBackbone implements Backbone {
+  readonly name = 'backbone';
   readonly input: FeatureMap;
   private stages: Stage[] = [];
   private readonly maps: FeatureMap[] = [];
@@ -92,11 +93,11 @@ class VggBackbone implements Backbone {
     return this.stages[9].to;
   }
 
-  get steps(): Dispatch[] {
+  get steps(): Step[] {
     return this.stages.flatMap((s) => s.op.steps);
   }
 
-  get layers(): { name: string; steps: Dispatch[]; flops: number }[] {
+  get layers(): { name: string; steps: readonly Step[]; flops: number }[] {
     return this.stages.map((s) => ({ name: s.layer.name, steps: s.op.steps, flops: s.op.flops }));
   }
 
@@ -131,15 +132,18 @@ class VggBackbone implements Backbone {
     await this.zero([to]);
     const stage = { ...old, weights, to };
     this.stages[9] = { ...stage, op: await this.prepare(stage) };
-    old.op.dispose();
+    old.op.release();
     old.weights.release();
     this.maps.splice(this.maps.indexOf(old.to), 1);
     old.to.tensor.release();
   }
 
-  dispose(): void {
+  /** No per-call values: the input map is written by the crop. */
+  async set(): Promise<void> {}
+
+  release(): void {
     for (const s of this.stages) {
-      s.op.dispose();
+      s.op.release();
       s.weights.release();
     }
     this.stages = [];
@@ -177,7 +181,7 @@ class VggBackbone implements Backbone {
   /** Pooled buffers may hold old data, and the convs never write the borders. */
   private async zero(maps: FeatureMap[]): Promise<void> {
     const fills = await Promise.all(maps.map((m) => fill(this.engine, m.tensor, 0)));
-    await this.engine.run(fills);
-    for (const f of fills) this.engine.discard(f);
+    await this.engine.run(fills.flatMap((f) => [...f.steps]));
+    for (const f of fills) f.release();
   }
 }

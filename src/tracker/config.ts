@@ -5,13 +5,27 @@
  */
 export type Profile = 'official' | 'pytorch-port';
 
+/** Whole-frame rescale (spec 1.2): Matlab imresize bicubic with antialiasing, or cv2 INTER_LINEAR. */
+export type FrameResizeMethod = 'matlab-bicubic' | 'cv2-bilinear';
+/** Search-window crop resize (spec 1.4): Matlab imresize bilinear without antialiasing, or cv2 INTER_LINEAR on uint8. */
+export type CropMethod = 'matlab-bilinear' | 'cv2-bilinear';
+/** Response upsampling (spec 4.3): Matlab imresize bicubic (Keys a=-0.5, half-pixel), or torch bicubic a=-0.75 align-corners. */
+export type ResponseUpsampling = 'matlab-bicubic' | 'torch-bicubic';
+/** Which of equal maxima wins (spec 4.4): first in column-major order (Matlab's max), or row-major (torch argmax). */
+export type ArgmaxOrder = 'column-major' | 'row-major';
+
+/** The image-resampling conventions, which the two code bases decide as a set. */
+export interface ImageMethods {
+  frameResize: FrameResizeMethod;
+  crop: CropMethod;
+  responseUpsampling: ResponseUpsampling;
+  argmaxOrder: ArgmaxOrder;
+}
+
 export interface TadtConfig {
-  /**
-   * Also decides the image resampling conventions, which come as a set: frame rescale (Matlab
-   * bicubic with antialiasing / cv2 bilinear), crop rounding, response upsampling (Matlab bicubic
-   * a=-0.5 half-pixel / torch a=-0.75 align-corners) and argmax tie order (column- / row-major).
-   */
+  /** The code base the values below come from; reported with results, never read by a kernel. */
   profile: Profile;
+  image: ImageMethods;
   /** Target size sqrt(w*h) is rescaled into [minTargetSize, maxTargetSize] (spec 1.2). */
   minTargetSize: number;
   maxTargetSize: number;
@@ -53,6 +67,7 @@ export function defaultConfig(profile: Profile = 'official'): TadtConfig {
     return {
       ...common,
       profile,
+      image: { frameResize: 'matlab-bicubic', crop: 'matlab-bilinear', responseUpsampling: 'matlab-bicubic', argmaxOrder: 'column-major' },
       ridge: { ...ridge, loss: 'dead-zone', optimizer: 'adam', stopLoss: 0.02, learningRate: 5e-7, biasLearningRate: 1e-6 },
       ranking: { resize: 'bicubic-antialias', pairs: 'gap1', seed: 1234 },
       pyramid: { scales, weights, alignCorners: true },
@@ -61,6 +76,7 @@ export function defaultConfig(profile: Profile = 'official'): TadtConfig {
   return {
     ...common,
     profile,
+    image: { frameResize: 'cv2-bilinear', crop: 'cv2-bilinear', responseUpsampling: 'torch-bicubic', argmaxOrder: 'row-major' },
     selection: { ...common.selection, balanceTop: 49 },
     ridge: { ...ridge, loss: 'mse', optimizer: 'sgd', stopLoss: null, learningRate: 1e-9, biasLearningRate: 1e-9 },
     ranking: { resize: 'bilinear-align-corners', pairs: 'all-gaps', seed: 1234 },

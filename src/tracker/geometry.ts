@@ -1,5 +1,5 @@
 /** The scalar geometry of TADT (spec 1.2, 1.3, 3.1, 4.5): pure functions, 0-based boxes [x, y, w, h]. */
-export type Box = [number, number, number, number];
+import type { Box } from '../io/box.ts';
 
 /** Global rescale factor: sqrt(w*h) of the first box is brought into [minSize, maxSize]. */
 export function rescaleFactor(box: Box, minSize: number, maxSize: number): number {

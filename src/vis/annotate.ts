@@ -1,4 +1,4 @@
-import type { Box } from '../eval/metrics.ts';
+import type { Box } from '../io/box.ts';
 import { drawLabel, drawRect, fillRect, textHeight, type Canvas, type RGB } from './raster.ts';
 
 /** A small float map (e.g. a response/score map), row-major. */
@@ -10,9 +10,9 @@ export interface ResponseMap {
 
 export interface AnnotateOptions {
   /** Tracked box, 0-based pixels [x, y, w, h]. */
-  box?: Box | null;
+  box?: Readonly<Box> | null;
   /** Ground truth in the same frame, drawn under the tracked box. */
-  gt?: Box | null;
+  gt?: Readonly<Box> | null;
   frameIndex?: number;
   score?: number;
   /** Heatmaps drawn side by side in the top-right corner (e.g. the 3 scale responses). */
@@ -36,7 +36,7 @@ export const COLORS = { track: [255, 255, 0] as RGB, lost: [255, 0, 0] as RGB, g
  */
 export function annotateFrame(frame: Canvas, opts: AnnotateOptions): Canvas {
   const t = opts.thickness ?? 2;
-  const drawBox = (b: Box | null | undefined, color: RGB) => {
+  const drawBox = (b: Readonly<Box> | null | undefined, color: RGB) => {
     if (b && b.every(Number.isFinite)) drawRect(frame, b[0], b[1], b[2], b[3], color, t);
   };
   drawBox(opts.gt, COLORS.gt);

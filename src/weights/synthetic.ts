@@ -1,6 +1,7 @@
 // Deterministic stand-in weights for when no real VGG-16 file is installed. Zero-mean filters
 // keep activations near the input's 0-255 scale through conv4_3 (plain He-normal init lets the
-// tracker's scale search run away); see /work/shared/weights/README.md for why the gain is 1.3.
+// tracker's scale search run away); ../shared/weights/README.md, beside the repository, says why
+// the gain is 1.3.
 import { mulberry32, normalGenerator } from '../util/random.ts';
 import { KERNEL_SIZE, VGG_CONV_LAYERS, type VggLayer, type VggLayerSpec, type VggWeights } from './vgg.ts';
 

@@ -1,5 +1,5 @@
 import type { Frame } from '../../src/io/frame.ts';
-import type { Box } from '../../src/tracker/geometry.ts';
+import type { Box } from '../../src/io/box.ts';
 import { mulberry32 } from '../../src/util/random.ts';
 
 // Easy, deterministic tracking scenes for the tracker and CLI tests.

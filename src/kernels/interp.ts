@@ -1,11 +1,9 @@
 /**
- * Interpolation coefficients shared by the resize kernels and their CPU references. Tables are
- * built here, on the host, in double precision, because the references they emulate (OpenCV,
- * Matlab, PyTorch) compute them in double or with float rounding steps that WGSL cannot express;
- * GPU and CPU then read the same numbers and differ only in the arithmetic that follows.
+ * Interpolation coefficients of the resize kernels, built on the host in double precision because
+ * the code they reproduce (OpenCV, Matlab, PyTorch) computes them in double or with float rounding
+ * steps that WGSL cannot express. The shaders read them as tables. src/reference derives the same
+ * resamplings on its own, from the spec, so the kernel tests check these tables too.
  */
-
-export type ResizeProfile = 'official' | 'pytorch-port';
 
 const f32 = Math.fround;
 const clampIndex = (i: number, n: number) => Math.min(Math.max(i, 0), n - 1);
@@ -14,11 +12,6 @@ const clampIndex = (i: number, n: number) => Math.min(Math.max(i, 0), n - 1);
 export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** Matlab round and uint8 saturation: halves away from zero, then clamp to [0, 255]. */
-export function saturateU8(v: number): number {
-  return Math.min(255, Math.max(0, Math.sign(v) * Math.round(Math.abs(v))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,17 +81,6 @@ export function packTwoTaps(...tables: TwoTaps[]): Float32Array {
   const out: number[] = [];
   for (const t of tables) for (let d = 0; d < t.i0.length; d++) out.push(t.i0[d], t.i1[d], t.w0[d], t.w1[d]);
   return Float32Array.from(out);
-}
-
-/**
- * One byte of cv2's vertical pass from two horizontal results (each value * 2048), with the
- * rounding of its SIMD body (VResizeLinearVec_32s8u). OpenCV 4.6 (Debian) gives this rounding to
- * every byte, row tails included: checked bit-exact against cv2.resize on random images, the
- * Skiing frame and crops of S = 37..3800.
- */
-export function cvVertical(h0: number, h1: number, b0: number, b1: number): number {
-  const v = ((((h0 >> 4) * b0) >> 16) + (((h1 >> 4) * b1) >> 16) + 2) >> 2;
-  return Math.min(255, Math.max(0, v));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,28 +232,4 @@ export function hann(N: number): Float64Array {
     w[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * m) / (N - 1));
   }
   return w;
-}
-
-/** Applies a tap window along one axis of a row-major [outer][len][inner] array (CPU references). */
-export function resampleAxis(
-  src: ArrayLike<number>,
-  outer: number,
-  len: number,
-  inner: number,
-  taps: TapWindow,
-): Float64Array {
-  const outLen = taps.base.length;
-  const out = new Float64Array(outer * outLen * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let d = 0; d < outLen; d++) {
-      for (let k = 0; k < taps.K; k++) {
-        const w = taps.weights[d * taps.K + k];
-        if (w === 0) continue;
-        const from = (o * len + taps.base[d] + k) * inner;
-        const to = (o * outLen + d) * inner;
-        for (let i = 0; i < inner; i++) out[to + i] += w * src[from + i];
-      }
-    }
-  }
-  return out;
 }

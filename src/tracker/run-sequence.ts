@@ -1,0 +1,80 @@
+// The tracking loop over a sequence, for every caller: the CLI, the bench, the reference-agreement
+// check, and (with frames from a video or canvas) the browser. Only init() and update() are timed:
+// frames are produced by the caller's source, before the clock starts.
+import type { Box } from '../io/box.ts';
+import type { Frame } from '../io/frame.ts';
+import type { InitReport, Tracker, UpdateResult } from './tadt.ts';
+
+export interface TrackedFrame {
+  /** 0-based position in the run. */
+  index: number;
+  frame: Frame;
+  /** 0-based [x, y, w, h]: the init box on frame 0. */
+  box: Box;
+  /** Seconds spent in init() or update() for this frame. */
+  seconds: number;
+  /** The update's result; null on frame 0. */
+  result: UpdateResult | null;
+}
+
+export interface RunSequenceOptions {
+  /** Called after each frame, awaited before the next one is tracked (writing, drawing, progress). */
+  onFrame?: (tracked: TrackedFrame) => void | Promise<void>;
+}
+
+export interface SequenceResult {
+  init: InitReport;
+  /** One per frame, 0-based; boxes[0] is the init box. */
+  boxes: Box[];
+  /** Peak score per frame; null for frame 0. */
+  scores: (number | null)[];
+  /** init() seconds, then update() seconds per frame. */
+  seconds: number[];
+  /** Frames 2..N over their tracking time (first-frame initialisation excluded); 0 for one frame. */
+  fps: number;
+}
+
+/** A tracker call failed on frame `index`; `cause` says why. Frame sources report their own errors. */
+export class SequenceFrameError extends Error {
+  override name = 'SequenceFrameError';
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super(`frame ${index + 1}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** Tracks `frames` from `initBox` (0-based) on the first one; the source is iterated once. */
+export async function runSequence(
+  tracker: Tracker,
+  frames: AsyncIterable<Frame> | Iterable<Frame>,
+  initBox: Box,
+  options: RunSequenceOptions = {},
+): Promise<SequenceResult> {
+  let init: InitReport | null = null;
+  const boxes: Box[] = [];
+  const scores: (number | null)[] = [];
+  const seconds: number[] = [];
+  let index = 0;
+  for await (const frame of frames) {
+    const t0 = performance.now();
+    let result: UpdateResult | null = null;
+    try {
+      if (index === 0) init = await tracker.init(frame, initBox);
+      else result = await tracker.update(frame);
+    } catch (e) {
+      throw new SequenceFrameError(index, e);
+    }
+    const dt = (performance.now() - t0) / 1000;
+    const box = result ? result.box : initBox;
+    boxes.push(box);
+    scores.push(result ? result.score : null);
+    seconds.push(dt);
+    await options.onFrame?.({ index, frame, box, seconds: dt, result });
+    index++;
+  }
+  if (!init) throw new RangeError('runSequence: the frame source gave no frame');
+  const tracked = seconds.slice(1).reduce((a, b) => a + b, 0);
+  return { init, boxes, scores, seconds, fps: tracked > 0 ? (boxes.length - 1) / tracked : 0 };
+}
