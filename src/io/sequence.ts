@@ -2,8 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { type Box, checkBoxSize, fromOneBased } from './box.ts';
 import { SequenceError } from './errors.ts';
+import type { FrameSource } from './frame-source.ts';
 import { parseGroundTruth } from './groundtruth.ts';
+import { FramePrefetcher } from './prefetch.ts';
 import { probeVideo, type VideoInfo } from './video-probe.ts';
+import { VideoFrames } from './video-source.ts';
 
 export type Layout = 'otb' | 'vot' | 'frames' | 'video';
 
@@ -169,6 +172,16 @@ function openVideo(path: string, opts: OpenOptions): Sequence {
     video,
     notes: [],
   };
+}
+
+/** A sequence's frames: its image files decoded, or its video streamed from ffmpeg. */
+export function openFrames(seq: Sequence): FrameSource {
+  return seq.video ? new VideoFrames(seq.video, seq.firstFrame, seq.firstFrame + seq.frameCount - 1) : new FramePrefetcher(seq.frames);
+}
+
+/** How messages name frame `i` (0-based) of a sequence: its file, or the video and the frame's number in it. */
+export function frameName(seq: Sequence, i: number): string {
+  return seq.video ? `${seq.dir} frame ${seq.firstFrame + i}` : seq.frames[i];
 }
 
 /** The 1-based command-line box, checked and made 0-based. */

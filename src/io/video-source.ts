@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { FrameError } from './errors.ts';
 import { ffmpegMessages } from './ffmpeg.ts';
 import type { Frame } from './frame.ts';
+import { type FrameSource, remainingFrames } from './frame-source.ts';
 import { RawFrameReader } from './raw-frames.ts';
 import type { VideoInfo } from './video-probe.ts';
 
@@ -18,7 +19,7 @@ import type { VideoInfo } from './video-probe.ts';
  * Any decoding error is an error, as for JPEG frames: a frame the decoder had to patch up is not the
  * frame the user has, and results on it would look like the tracker's fault.
  */
-export class VideoFrames {
+export class VideoFrames implements FrameSource {
   readonly length: number;
   private readonly proc: ChildProcess;
   private readonly reader: RawFrameReader;
@@ -73,6 +74,11 @@ export class VideoFrames {
     if (this.stderr.trim() !== '' || (state !== 'running' && state !== 'ok')) throw await this.failure('decoding failed');
     this.delivered++;
     return { width: this.video.width, height: this.video.height, data };
+  }
+
+  /** Every remaining frame in order; stops ffmpeg when the loop ends, breaks or throws. */
+  [Symbol.asyncIterator](): AsyncGenerator<Frame> {
+    return remainingFrames(this);
   }
 
   /** Stops ffmpeg if it is still decoding and waits for it to be gone. */
