@@ -1,7 +1,12 @@
 import { expect } from 'chai';
+import { cropWindow } from '../src/kernels/crop-window.ts';
+import { frameResize } from '../src/kernels/frame-resize.ts';
+import { featureElements } from '../src/kernels/layout.ts';
+import { responsePeak } from '../src/kernels/response-peak.ts';
 import { cropWindowCpu } from '../src/reference/crop-window.ts';
 import { frameResizeCpu } from '../src/reference/frame-resize.ts';
 import { responseMapsCpu } from '../src/reference/response-peak.ts';
+import { gpuEngine } from './helpers/gpu.ts';
 
 /*
  * The official profile's resampling (Matlab imresize) in src/reference, pinned to numbers computed
@@ -74,7 +79,7 @@ function worstDifference(got: number[], want: number[]): number {
   return Math.max(...got.map((v, i) => Math.abs(v - want[i])));
 }
 
-describe('reference: Matlab imresize pins (fatheral/matlab_imresize)', () => {
+describe('Matlab imresize pins (fatheral/matlab_imresize): the reference, and the kernels', () => {
   // Both sides round to uint8 after each pass from the same float64 sums; no pre-rounding value of
   // these cases lies within 2e-4 of a .5 tie, so the bytes must be equal.
   const FRAMES = [
@@ -121,6 +126,22 @@ describe('reference: Matlab imresize pins (fatheral/matlab_imresize)', () => {
       const got = frameResizeCpu(image(height, width), width, height, s, 'matlab-bicubic');
       expect([got.width, got.height]).to.deep.equal([Math.ceil(width * s), Math.ceil(height * s)]);
       expect(pick(got.data, got.height, got.width, 3, rows, cols)).to.deep.equal(want);
+    });
+  }
+  for (const { width, height, s, rows, cols, want } of FRAMES) {
+    // The kernel sums its taps in f32 from f32 tables: a sum that lands within f32 error of a .5
+    // boundary may round the other way, once per pass (the frame-resize test allows the same).
+    it(`kernel frame-resize matlab-bicubic: imresize(uint8 ${width}x${height}, ${s}) within 1 level`, async () => {
+      const engine = await gpuEngine();
+      const input = engine.upload([height, width, 3], 'pin frame', 'u8', image(height, width));
+      const resize = await frameResize(engine, input, s, 'matlab-bicubic');
+      await engine.run(resize.steps);
+      const [outH, outW] = resize.output.shape;
+      const got = pick(await resize.output.read(), outH, outW, 3, rows, cols);
+      expect(worstDifference(got, want)).to.be.at.most(1);
+      expect(got.filter((v, i) => v !== want[i]).length / want.length).to.be.below(0.01);
+      resize.release();
+      input.release();
     });
   }
 
@@ -223,6 +244,28 @@ describe('reference: Matlab imresize pins (fatheral/matlab_imresize)', () => {
       expect(worstDifference(pick(got, out, out, 3, sample, sample), want)).to.be.at.most(1e-12);
     });
   }
+  for (const { width, height, window, out, sample, want } of CROPS) {
+    // f32 weights and sums of values within +-128: about 1e-5 from the double result.
+    it(`kernel crop-window matlab-bilinear: window ${window.S} -> ${out} within 1e-4`, async () => {
+      const engine = await gpuEngine();
+      const frame = engine.upload([height, width, 3], 'pin frame', 'u8', image(height, width));
+      const crop = await cropWindow(engine, frame, { method: 'matlab-bilinear', out });
+      await crop.set(window);
+      await engine.run(crop.steps);
+      const padded = await crop.output.tensor.read();
+      const rgb = new Float32Array(out * out * 3);
+      for (let y = 0; y < out; y++) {
+        for (let x = 0; x < out; x++) {
+          const at = ((y + 1) * (out + 2) + x + 1) * 4;
+          rgb.set(padded.subarray(at, at + 3), (y * out + x) * 3);
+        }
+      }
+      expect(padded.length).to.be.at.least(featureElements(crop.output));
+      expect(worstDifference(pick(rgb, out, out, 3, sample, sample), want)).to.be.at.most(1e-4);
+      crop.release();
+      frame.release();
+    });
+  }
 
   // Values up to 2 from 16 (more when shrinking) double products: measured <= 8e-16.
   const RESPONSES = [
@@ -283,6 +326,23 @@ describe('reference: Matlab imresize pins (fatheral/matlab_imresize)', () => {
     it(`response upsampling matlab-bicubic: ${F} -> ${S}${S < F ? ' (antialiased)' : ''} plus hann, within 1e-13`, () => {
       const got = responseMapsCpu(maps(F), F, S, 'matlab-bicubic')[0];
       expect(worstDifference(pick(got, S, S, 1, sample, sample), want)).to.be.at.most(1e-13);
+    });
+  }
+  for (const { F, S, want } of RESPONSES.filter((r) => r.sample === null)) {
+    // The kernel reads back only each map's peak: map 0's must be the pinned map's maximum (f32
+    // through two passes: 1e-5), at its first position in Matlab's column-major order.
+    it(`kernel response-peak matlab-bicubic: ${F} -> ${S} peak of the pinned map`, async () => {
+      const engine = await gpuEngine();
+      const t = engine.upload([3, F, F], 'pin maps', 'f32', maps(F));
+      const op = await responsePeak(engine, t, { upsampling: 'matlab-bicubic', argmaxOrder: 'column-major' }, S);
+      await engine.run(op.steps);
+      const [peak] = (await op.read()).peaks;
+      let best = { max: -Infinity, y: -1, x: -1 };
+      for (let x = 0; x < S; x++) for (let y = 0; y < S; y++) if (want[y * S + x] > best.max) best = { max: want[y * S + x], y, x };
+      expect(peak.max).to.be.closeTo(best.max, 1e-5);
+      expect([peak.y, peak.x]).to.deep.equal([best.y, best.x]);
+      op.release();
+      t.release();
     });
   }
 });

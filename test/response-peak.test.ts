@@ -1,23 +1,21 @@
 import { expect } from 'chai';
-import { hann } from '../src/kernels/interp.ts';
 import { responsePeak, type ResponseMethods } from '../src/kernels/response-peak.ts';
-import { defaultConfig, type Profile } from '../src/tracker/config.ts';
-import { responseMapsCpu, responsePeakCpu } from '../src/reference/response-peak.ts';
+import { hann, responseMapsCpu, responsePeakCpu } from '../src/reference/response-peak.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
 
 const F = 45;
 
-/** The response methods each code base uses (Matlab bicubic + column-major ties, or torch's + row-major). */
-function methodsOf(profile: Profile): ResponseMethods {
-  const { responseUpsampling, argmaxOrder } = defaultConfig(profile).image;
-  return { upsampling: responseUpsampling, argmaxOrder };
-}
+/** The pairs the two code bases use: Matlab's bicubic with column-major ties, torch's with row-major. */
+const MATLAB: ResponseMethods = { upsampling: 'matlab-bicubic', argmaxOrder: 'column-major' };
+const TORCH: ResponseMethods = { upsampling: 'torch-bicubic', argmaxOrder: 'row-major' };
 
-async function gpuPeaks(engine: Engine, maps: Float32Array, profile: Profile, sizes: number[], f = F) {
+const cpuPeaks = (maps: Float32Array, S: number, m: ResponseMethods) => responsePeakCpu(maps, F, S, m.upsampling, m.argmaxOrder);
+
+async function gpuPeaks(engine: Engine, maps: Float32Array, methods: ResponseMethods, sizes: number[], f = F) {
   const t = engine.upload([3, f, f], 'xcorr maps', 'f32', maps);
-  const op = await responsePeak(engine, t, methodsOf(profile), sizes[0]);
+  const op = await responsePeak(engine, t, methods, sizes[0]);
   const out = [];
   for (const S of sizes) {
     await op.set({ S });
@@ -41,15 +39,16 @@ function xcorrLike(seed: number): Float32Array {
 }
 
 describe('response-peak', () => {
-  for (const profile of ['pytorch-port', 'official'] as const) {
+  for (const methods of [TORCH, MATLAB]) {
+    const name = methods.upsampling;
     const sizes = [1, 2, 45, 180, 301, 2000];
-    it(`${profile}: max and argmax match the CPU reference for S in ${sizes}`, async () => {
+    it(`${name}: max and argmax match the CPU reference for S in ${sizes}`, async () => {
       const engine = await gpuEngine();
-      const maps = xcorrLike(profile === 'official' ? 11 : 12);
-      const got = await gpuPeaks(engine, maps, profile, sizes);
+      const maps = xcorrLike(methods === MATLAB ? 11 : 12);
+      const got = await gpuPeaks(engine, maps, methods, sizes);
       sizes.forEach((S, i) => {
-        const full = responseMapsCpu(maps, F, S, profile);
-        const want = responsePeakCpu(maps, F, S, profile);
+        const full = responseMapsCpu(maps, F, S, methods.upsampling);
+        const want = cpuPeaks(maps, S, methods);
         got[i].peaks.forEach((p, s) => {
           // Values near 2 computed in f32 through two 4-tap passes: within 1e-5 of the f64 reference.
           expect(p.max, `S=${S} map ${s} max`).to.be.closeTo(want[s].max, 1e-5);
@@ -62,10 +61,10 @@ describe('response-peak', () => {
       });
     });
 
-    it(`${profile}: zero maps leave the window alone, ties go to the first centre cell`, async () => {
+    it(`${name}: zero maps leave the window alone, ties go to the first centre cell`, async () => {
       const engine = await gpuEngine();
       const sizes = [1, 2, 45, 180, 301];
-      const got = await gpuPeaks(engine, new Float32Array(3 * F * F), profile, sizes);
+      const got = await gpuPeaks(engine, new Float32Array(3 * F * F), methods, sizes);
       sizes.forEach((S, i) => {
         // hann(S) is mirrored exactly, so for even S four cells tie; both tie orders pick the
         // top-left one. hann(2) is all zeros: every cell ties and (0, 0) wins.
@@ -77,24 +76,24 @@ describe('response-peak', () => {
       });
     });
 
-    it(`${profile}: transposed twin peaks tie and follow the ${profile === 'official' ? 'column' : 'row'}-major order`, async () => {
+    it(`${name}: transposed twin peaks tie and follow the ${methods.argmaxOrder} order`, async () => {
       const engine = await gpuEngine();
       // At S = F both upsamplers are exactly the identity, so cells (a, b) and (b, a) of a
       // transpose-symmetric map hold bit-identical values.
       const maps = new Float32Array(3 * F * F);
       for (let s = 0; s < 3; s++) maps[s * F * F + 20 * F + 25] = maps[s * F * F + 25 * F + 20] = 5;
-      const [r] = await gpuPeaks(engine, maps, profile, [F]);
-      const want = profile === 'official' ? { y: 25, x: 20 } : { y: 20, x: 25 };
+      const [r] = await gpuPeaks(engine, maps, methods, [F]);
+      const want = methods.argmaxOrder === 'column-major' ? { y: 25, x: 20 } : { y: 20, x: 25 };
       for (const p of r.peaks) expect({ y: p.y, x: p.x }).to.deep.equal(want);
-      expect(responsePeakCpu(maps, F, F, profile).map(({ y, x }) => ({ y, x }))).to.deep.equal([want, want, want]);
+      expect(cpuPeaks(maps, F, methods).map(({ y, x }) => ({ y, x }))).to.deep.equal([want, want, want]);
     });
   }
 
   it('all-negative maps are not divided (the order would flip)', async () => {
     const engine = await gpuEngine();
     const maps = seededArray(3 * F * F, 5, -3, -1);
-    const [r] = await gpuPeaks(engine, maps, 'pytorch-port', [180]);
-    const want = responsePeakCpu(maps, F, 180, 'pytorch-port');
+    const [r] = await gpuPeaks(engine, maps, TORCH, [180]);
+    const want = cpuPeaks(maps, 180, TORCH);
     expect(r.normalised).to.equal(false);
     r.peaks.forEach((p, s) => expect(p.max).to.be.closeTo(want[s].max, 1e-5));
   });
@@ -102,7 +101,7 @@ describe('response-peak', () => {
   it('resizing within capacity builds no pipelines; growing rebuilds the plan', async () => {
     const engine = await gpuEngine();
     const t = engine.upload([3, F, F], 'maps', 'f32', xcorrLike(3));
-    const op = await responsePeak(engine, t, methodsOf('pytorch-port'), 400);
+    const op = await responsePeak(engine, t, TORCH, 400);
     const built = engine.pipelines.created;
     const steps = op.steps;
     for (const S of [180, 188, 172, 400]) await op.set({ S });
@@ -112,7 +111,7 @@ describe('response-peak', () => {
     expect(engine.pipelines.created).to.equal(built);
     await engine.run(op.steps);
     const r = await op.read();
-    expect(r.peaks[0].max).to.be.closeTo(responsePeakCpu(await t.read(), F, 900, 'pytorch-port')[0].max, 1e-5);
+    expect(r.peaks[0].max).to.be.closeTo(cpuPeaks(await t.read(), 900, TORCH)[0].max, 1e-5);
     op.release();
     t.release();
   });

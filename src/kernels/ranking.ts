@@ -85,7 +85,7 @@ export function rankingLoss(f: ArrayLike<number>, set: RankingConfig['pairs']) {
 /**
  * r_c = K sum_{kh,kw} W[c]: the scorer is linear and resize weights sum to 1, so back-propagating
  * g through the resizes and summing over space gives exactly this (spec 3.3; the explicit route is
- * src/reference/ranking.ts, which the tests compare with this). weights: [C][fh][fw].
+ * the CPU reference, which the ranking test compares with this). weights: [C][fh][fw].
  */
 export function rankingChannelScores(K: number, weights: ArrayLike<number>, channels: number): Float64Array {
   const taps = weights.length / channels;

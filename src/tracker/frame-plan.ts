@@ -100,7 +100,7 @@ export class FramePlan {
       ops.push(await channelGather(this.engine, { src41: relu41, src43: relu43, idx41, count43: model.count43, scale41: model.scale41 }, search));
       const pyramid = await featurePyramid(this.engine, search, config.pyramid.alignCorners);
       ops.push(pyramid);
-      const xc = await xcorr(this.engine, pyramid.maps, template);
+      const xc = await xcorr(this.engine, pyramid.levels, template);
       ops.push(xc);
       const peak = await responsePeak(this.engine, xc.output, { upsampling: config.image.responseUpsampling, argmaxOrder: config.image.argmaxOrder }, window);
       ops.push(peak);
