@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
+import { type SequenceRun, summaryLine } from '../src/cli/run-sequence.ts';
+import { generateDemoSequence, writeDemoSequence } from '../src/demo/synthetic-sequence.ts';
 import type { Frame } from '../src/io/frame.ts';
+import type { VideoInfo } from '../src/io/video-probe.ts';
 import type { Box } from '../src/io/box.ts';
 import { boxOf, centreError, scene, type Target } from './helpers/scene.ts';
+import { encodeDamagedVideo, encodeVideo } from './helpers/video.ts';
 
 // The real command line in a child process, on small frames (100x80: an 84-px window) so that a
 // tracked sequence costs one initialisation (~10 s on lavapipe) and well under a second a frame.
@@ -25,9 +29,12 @@ let tmp = '';
 let weightsDir = '';
 
 /** `tadt ...` with an empty weights dir, so the synthetic weights are used and ~/.cache is never read. */
-function tadt(...args: string[]): Promise<Run> {
+const tadt = (...args: string[]): Promise<Run> => tadtWith({}, ...args);
+
+/** `tadt ...` with some environment variables changed. */
+function tadtWith(vars: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, TADT_WEIGHTS_DIR: weightsDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, TADT_WEIGHTS_DIR: weightsDir, ...vars };
     delete env.TADT_DEBUG;
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env });
     let stdout = '';
@@ -83,7 +90,7 @@ describe('tadt CLI', () => {
       const r = await tadt();
       expect(r.code).to.equal(0);
       expect(r.stdout).to.match(/^tadt: TADT \(Target-Aware Deep Tracking\) on WebGPU/);
-      expect(r.stdout).to.contain('tadt track <sequence-dir|dataset-root>');
+      expect(r.stdout).to.contain('tadt track <folder|video|dataset-root>');
     });
 
     it('rejects an unknown command (exit 2), saying so on stderr', async () => {
@@ -311,6 +318,66 @@ describe('tadt CLI', () => {
       const t = await tadt('eval', '--dataset', join(root, 'test'), '--results', `T=${join(tmp, 'got-out', 'test')}`);
       expect(t.code).to.equal(1);
       expect(t.stderr).to.contain('only the GOT-10k server can score it');
+    });
+  });
+  describe('track: video files', () => {
+    // The generated demo, short and small (160x120) to keep tracking time low on lavapipe.
+    const demo = generateDemoSequence({ frames: 8, width: 160, height: 120 });
+    const box = oneBased(demo.boxes[0]);
+    const videoOut = () => join(tmp, 'video-results');
+
+    it('tracks a lossless video exactly as the folder of its frames, reporting frame rate and count', async () => {
+      const folder = join(tmp, 'video', 'DemoFrames');
+      await writeDemoSequence(folder, { frames: 8, width: 160, height: 120 });
+      const clip = join(tmp, 'video', 'demo-clip.mkv');
+      encodeVideo(clip, demo.frames, ['-c:v', 'ffv1']);
+      const frames = await tadt('track', folder, '--box', box, '--out', videoOut(), '--quiet');
+      expect(frames.code, frames.stderr).to.equal(0);
+      const video = await tadt('track', clip, '--box', box, '--out', videoOut(), '--json');
+      expect(video.code, video.stderr).to.equal(0);
+      const json = JSON.parse(video.stdout.trim());
+      expect(json).to.deep.include({ sequence: 'demo-clip', frames: 8, results: join(videoOut(), 'demo-clip.txt') });
+      expect(json.video).to.deep.equal({ file: clip, fps: 25, frameCount: 8, width: 160, height: 120 });
+      const boxes = lines(join(videoOut(), 'demo-clip.txt'));
+      expect(boxes).to.deep.equal(lines(join(videoOut(), 'DemoFrames.txt')));
+      expect(boxes[0]).to.equal(box);
+      expect(lines(join(videoOut(), 'demo-clip_time.txt'))).to.have.length(8);
+    });
+
+    it('the summary line gives the frames tracked, where they are in the video, and its frame rate', () => {
+      const run = { name: 'clip', frames: 2, fps: 1.5, initSeconds: 9, metrics: null, firstFrame: 7 } as SequenceRun;
+      const video = { frameCount: 8, fps: 30000 / 1001 } as VideoInfo;
+      expect(summaryLine({ ...run, video }, 'gpu')).to.equal(
+        'clip: 2 frames (7..8 of 8 in the video, 29.97 fps), 1.50 FPS (frames 2..N; decode and first-frame init excluded), init 9.00 s [gpu]',
+      );
+      expect(summaryLine({ ...run, video: { ...video, fps: null } }, 'gpu')).to.contain('(7..8 of 8 in the video, frame rate unknown)');
+    });
+
+    it('no ffmpeg, a text file renamed .mp4, a truncated video: exit 1 naming the file, before any GPU work', async () => {
+      const clip = join(tmp, 'video', 'demo-clip.mkv');
+      const missing = await tadtWith({ TADT_FFMPEG: join(tmp, 'no-ffmpeg') }, 'track', clip, '--box', box, '--out', videoOut() + '-x');
+      expect(missing.code).to.equal(1);
+      expect(missing.stderr).to.match(new RegExp(`^tadt track: cannot read ${clip}: TADT_FFMPEG=${join(tmp, 'no-ffmpeg')} is not an executable file\\. Install ffmpeg`));
+      const text = join(tmp, 'video', 'notes.mp4');
+      writeFileSync(text, 'not a video\n');
+      const bad = await tadt('track', text, '--box', box, '--out', videoOut() + '-x');
+      expect(bad.code).to.equal(1);
+      expect(bad.stderr).to.match(new RegExp(`^tadt track: ${text}: not a video ffmpeg can read: `));
+      const cut = join(tmp, 'video', 'cut.mkv');
+      writeFileSync(cut, readFileSync(clip).subarray(0, 150_000));
+      const truncated = await tadt('track', cut, '--box', box, '--out', videoOut() + '-x');
+      expect(truncated.code).to.equal(1);
+      expect(truncated.stderr.trim()).to.match(new RegExp(`^tadt track: ${cut}: truncated or corrupt video: File ended prematurely \\(\\d frames? readable\\)$`));
+      expect(existsSync(videoOut() + '-x')).to.equal(false);
+    });
+
+    it('a frame that fails to decode while tracking: exit 1 naming the file and frame, no result written', async () => {
+      const damaged = join(tmp, 'video', 'damaged.mkv');
+      encodeDamagedVideo(damaged, demo.frames);
+      const r = await tadt('track', damaged, '--box', box, '--out', join(tmp, 'damaged-out'));
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.match(new RegExp(`^tadt track: ${damaged}: frame \\d: decoding failed: slice CRC mismatch`, 'm'));
+      expect(existsSync(join(tmp, 'damaged-out')) ? readdirSync(join(tmp, 'damaged-out')) : []).to.deep.equal([]);
     });
   });
 });

@@ -195,7 +195,7 @@ describe('io/sequence: layouts and quirks', () => {
 
   it('fails clearly on a folder without frames', () => {
     openFails(fakeSequence([], { 'groundtruth_rect.txt': gtLines(1) }), {}, /no frames/);
-    openFails(join(tempDir(), 'absent'), {}, /not a directory/);
+    openFails(join(tempDir(), 'absent'), {}, /no such folder or video file/);
   });
 });
 

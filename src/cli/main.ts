@@ -3,7 +3,7 @@ import { EVAL_HELP, evalCommand } from './eval.ts';
 
 const HELP = `tadt: TADT (Target-Aware Deep Tracking) on WebGPU
 
-  tadt track <sequence-dir|dataset-root> [options]   track a sequence (tadt track --help)
+  tadt track <folder|video|dataset-root> [options]  track a sequence (tadt track --help)
   tadt eval [options]                                success/precision tables and plots
   tadt weights convert <file.mat> | download         install VGG-16 weights
   tadt demo [--dataset ROOT]                         generate a sequence, track it, score it

@@ -4,8 +4,8 @@ import { evaluateSequence, type SequenceMetrics } from '../eval/metrics.ts';
 import { type ResultLayout, ResultWriter } from '../io/atomic.ts';
 import type { Box } from '../io/box.ts';
 import { FrameError } from '../io/errors.ts';
-import { FramePrefetcher } from '../io/prefetch.ts';
-import type { Sequence } from '../io/sequence.ts';
+import { frameName, openFrames, type Sequence } from '../io/sequence.ts';
+import type { VideoInfo } from '../io/video-probe.ts';
 import { runSequence, SequenceFrameError, type SequenceResult, type TrackedFrame } from '../tracker/run-sequence.ts';
 import type { Tracker } from '../tracker/tadt.ts';
 import { annotateFrame } from '../vis/annotate.ts';
@@ -33,6 +33,10 @@ export interface SequenceRun {
   fps: number;
   metrics: SequenceMetrics | null;
   boxPath: string;
+  /** 1-based number of the first frame tracked, in the folder or video. */
+  firstFrame: number;
+  /** The video tracked, null for a folder of frames. */
+  video: VideoInfo | null;
 }
 
 /** Tracks a whole sequence with `tracker`, writing results (atomically) and optional pictures. */
@@ -40,7 +44,7 @@ export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOut
   const writer = new ResultWriter(out.outDir, seq.name, out.layout);
   let video = null as VideoWriter | null;
   if (out.visDir) mkdirSync(out.visDir, { recursive: true });
-  const progress = out.quiet ? null : new Progress(seq.name, seq.frames.length);
+  const progress = out.quiet ? null : new Progress(seq.name, seq.frameCount);
   const draw = async ({ index, frame, box, result }: TrackedFrame) => {
     const canvas = annotateFrame(
       { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) },
@@ -60,7 +64,7 @@ export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOut
   };
   let run: SequenceResult;
   try {
-    run = await runSequence(tracker, new FramePrefetcher(seq.frames), seq.initBox, {
+    run = await runSequence(tracker, openFrames(seq), seq.initBox, {
       onFrame: async (tracked) => {
         writer.add(tracked.box, tracked.seconds);
         if (out.visDir || out.video) await draw(tracked);
@@ -68,7 +72,7 @@ export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOut
       },
     });
   } catch (e) {
-    throw e instanceof SequenceFrameError ? atFrame(seq.frames[e.index], e.cause) : e;
+    throw e instanceof SequenceFrameError ? atFrame(frameName(seq, e.index), e.cause) : e;
   } finally {
     progress?.done();
   }
@@ -89,12 +93,15 @@ export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOut
     fps: run.fps,
     metrics,
     boxPath,
+    firstFrame: seq.firstFrame,
+    video: seq.video,
   };
 }
 
 /**
  * The tracker knows pixels, not files: "frame is 96x80, but the sequence started with 100x80 frames"
- * is only findable in a long folder with the file named. Read errors already name it.
+ * is only findable in a long folder with the file (or the video's frame number) named. Read errors
+ * already name it.
  */
 function atFrame(path: string, e: unknown): Error {
   if (e instanceof FrameError) return e;
@@ -102,8 +109,11 @@ function atFrame(path: string, e: unknown): Error {
 }
 
 export function summaryLine(run: SequenceRun, adapter: string): string {
+  const v = run.video;
+  const fps = v?.fps == null ? 'frame rate unknown' : `${Number(v.fps.toFixed(3))} fps`;
+  const range = v ? ` (${run.firstFrame}..${run.firstFrame + run.frames - 1} of ${v.frameCount} in the video, ${fps})` : '';
   const parts = [
-    `${run.name}: ${run.frames} frames`,
+    `${run.name}: ${run.frames} frames${range}`,
     `${run.fps.toFixed(2)} FPS (frames 2..N; decode and first-frame init excluded)`,
     `init ${run.initSeconds.toFixed(2)} s`,
   ];

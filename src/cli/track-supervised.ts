@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { runSupervised, type InitUpdateTracker, type SupervisedRun } from '../eval/supervised.ts';
 import { formatVotRecord } from '../eval/vot.ts';
 import { joinLines, writeFileAtomic } from '../io/atomic.ts';
-import { FramePrefetcher } from '../io/prefetch.ts';
-import type { Sequence } from '../io/sequence.ts';
+import { openFrames, type Sequence } from '../io/sequence.ts';
 
 /** pysot's VOT layout: `<out>/baseline/<seq>/<seq>_001.txt`, the time file beside it. */
 export function supervisedPaths(outDir: string, name: string): { boxPath: string; timePath: string } {
@@ -26,7 +25,7 @@ export interface SupervisedSequenceRun extends SupervisedRun {
 export async function trackSupervised(tracker: InitUpdateTracker, seq: Sequence, outDir: string): Promise<SupervisedSequenceRun> {
   const regions = seq.regions;
   if (regions === null) throw new Error(`${seq.name}: the supervised experiment needs ground truth for every frame`);
-  const run = await runSupervised(tracker, new FramePrefetcher(seq.frames), regions);
+  const run = await runSupervised(tracker, openFrames(seq), regions);
   const paths = supervisedPaths(outDir, seq.name);
   await mkdir(join(outDir, 'baseline', seq.name), { recursive: true });
   await writeFileAtomic(paths.timePath, joinLines(run.seconds.map((s) => s.toFixed(8))));

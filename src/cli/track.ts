@@ -14,10 +14,13 @@ import { summaryLine, type SequenceRun, trackSequence } from './run-sequence.ts'
 import { supervisedPaths, supervisedSummary, trackSupervised } from './track-supervised.ts';
 
 export const TRACK_HELP = `tadt track <sequence-dir> [options]
+tadt track <video-file> --box x,y,w,h [options]
 tadt track <dataset-root> --all [options]
   Reads an OTB folder (img/0001.jpg + groundtruth_rect.txt), a VOT folder (color/ + groundtruth.txt, polygons
-  become their bounding box) or any folder of frames with --box. Writes <out>/<Seq>.txt (x,y,w,h per frame,
-  1-based like OTB, line 1 = the initial box) and <Seq>_time.txt (seconds per frame).
+  become their bounding box), any folder of frames with --box, or a video file with --box (.mp4, .webm, .mov,
+  .avi, .mkv: whatever ffmpeg reads; ffmpeg from TADT_FFMPEG, else PATH). Writes <out>/<Seq>.txt (x,y,w,h per
+  frame, 1-based like OTB, line 1 = the initial box) and <Seq>_time.txt (seconds per frame); a video's <Seq>
+  is its file name without the extension.
   With --all, ROOT is an OTB, VOT, GOT-10k split, LaSOT or UAV123 root (README: Datasets). GOT-10k results go
   to <out>/<seq>/<seq>_001.txt (got10k's layout); VOT roots run the supervised experiment, written as
   <out>/baseline/<seq>/<seq>_001.txt (1 = init, 2 = failure, 0 = skipped, else the box).
@@ -29,7 +32,7 @@ tadt track <dataset-root> --all [options]
   --select FILE        JSON {"conv4_1": [...], "conv4_3": [...], "balance": b} to inject a channel selection
   --selection MODE     ranking (default), regress-only or random
   --max-window N       clamp the search window side (default: no clamp, as the references)
-  --start N --end N    1-based frame range
+  --start N --end N    1-based frame range (in a video: frame numbers, counted, never a seek by time)
   --out DIR            results folder (default results/)
   --all                every sequence under the root; existing results are kept unless --overwrite; a sequence
                        that fails is reported and the others go on (exit status 1 at the end)
@@ -148,6 +151,13 @@ export async function trackCommand(argv: string[]): Promise<void> {
             auc: run.metrics?.auc ?? null,
             precision: run.metrics?.precision ?? null,
             results: resolve(run.boxPath),
+            video: run.video && {
+              file: run.video.path,
+              fps: run.video.fps,
+              frameCount: run.video.frameCount,
+              width: run.video.width,
+              height: run.video.height,
+            },
             adapter: engine.adapterName,
             syntheticWeights: weights.weights.synthetic,
           }));

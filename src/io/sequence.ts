@@ -1,19 +1,29 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { type Box, checkBoxSize, fromOneBased } from './box.ts';
 import { SequenceError } from './errors.ts';
+import type { FrameSource } from './frame-source.ts';
 import { isDir, isFile, natural } from './fs.ts';
 import { parseRegions, type Region, regionBox } from './groundtruth.ts';
+import { FramePrefetcher } from './prefetch.ts';
+import { probeVideo, type VideoInfo } from './video-probe.ts';
+import { VideoFrames } from './video-source.ts';
 
-export type Layout = 'otb' | 'vot' | 'frames';
+export type Layout = 'otb' | 'vot' | 'frames' | 'video';
 
 export interface Sequence {
-  /** Result-file stem: the folder name, plus `-N` for `groundtruth_rect.N.txt` (OTB's Jogging-1). */
+  /**
+   * Result-file stem: the folder name, plus `-N` for `groundtruth_rect.N.txt` (OTB's Jogging-1);
+   * for a video, the file name without its extension.
+   */
   name: string;
+  /** The folder, or the video file. */
   dir: string;
-  /** Absolute paths in natural name order, already cut to the annotated range and start/end. */
+  /** Absolute paths in natural name order, already cut to the annotated range and start/end; empty for a video. */
   frames: string[];
-  /** 1-based frame number of frames[0] in the folder (the start option, or gtFirstFrame). */
+  /** Frames to track: frames.length, or for a video the length of the start..end range. */
+  frameCount: number;
+  /** 1-based frame number of the first frame tracked in the folder or video (the start option, or gtFirstFrame). */
   firstFrame: number;
   /** 0-based, one per frame; null where the file says NaN. Null array when there is no file. */
   groundTruth: (Box | null)[] | null;
@@ -25,6 +35,8 @@ export interface Sequence {
   /** 0-based pixel coordinates. */
   initBox: Box;
   layout: Layout;
+  /** The probed file when the sequence is a video (frames stream from ffmpeg), else null. */
+  video: VideoInfo | null;
   /** Things the loader adjusted that a user comparing scores should know about. */
   notes: string[];
 }
@@ -101,10 +113,14 @@ function checkNumbering(frames: string[], hasGt: boolean, notes: string[]): void
   }
 }
 
-/** Opens an OTB, VOT or plain-frames folder; see OpenOptions for the frame-range rules. */
+/**
+ * Opens an OTB, VOT or plain-frames folder, or a video file (anything ffmpeg reads); see OpenOptions
+ * for the frame-range rules.
+ */
 export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
   dir = resolve(dir);
-  if (!isDir(dir)) throw new SequenceError(`${dir}: not a directory`);
+  if (isFile(dir)) return openVideo(dir, opts);
+  if (!isDir(dir)) throw new SequenceError(`${dir}: no such folder or video file`);
   const notes: string[] = [];
   let frames = findFrames(dir);
   if (!frames) throw new SequenceError(`${dir}: no frames (*.jpg, *.jpeg, *.png) in img/, color/ or the folder itself`);
@@ -130,10 +146,7 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
     frames = frames.slice(0, first - 1 + regions.length);
   }
 
-  const start = checkFrameNumber(opts.start ?? first, 'start', frames.length);
-  const end = checkFrameNumber(opts.end ?? frames.length, 'end', frames.length);
-  if (start < first) throw new SequenceError(`start ${start} is before frame ${first}, the first annotated frame`);
-  if (end < start) throw new SequenceError(`end ${end} is before start ${start}`);
+  const [start, end] = frameRange(opts, first, frames.length);
   if (firstBox !== null && start !== first && opts.box === undefined) {
     throw new SequenceError(`${gtFile}: only frame ${first} is annotated, so start ${start} needs an init box`);
   }
@@ -143,8 +156,7 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
 
   let initBox: Box;
   if (opts.box !== undefined) {
-    checkBoxSize(opts.box, 'init box (1-based)');
-    initBox = fromOneBased(opts.box);
+    initBox = boxOption(opts.box);
   } else if (gt === null && firstBox === null) {
     throw new SequenceError(
       `${dir}: no ground-truth file (groundtruth_rect.txt, groundtruth_rect.N.txt or groundtruth.txt); pass an init box x,y,w,h`,
@@ -156,7 +168,56 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
     initBox = b;
   }
   const name = opts.name ?? (gtFile === null ? basename(dir) : entryName(dir, gtFile));
-  return { name, dir, frames, firstFrame: start, groundTruth: gt, regions, initBox, layout, notes };
+  return { name, dir, frames, frameCount: frames.length, firstFrame: start, groundTruth: gt, regions, initBox, layout, video: null, notes };
+}
+
+/**
+ * A video as a sequence: no ground truth (so the box is required), frames counted from 1 in the
+ * file. The box is checked before ffmpeg is run, the range after probing, which counts the frames.
+ */
+function openVideo(path: string, opts: OpenOptions): Sequence {
+  if (opts.box === undefined) throw new SequenceError(`${path}: a video has no ground truth; pass an init box x,y,w,h`);
+  const initBox = boxOption(opts.box);
+  const video = probeVideo(path);
+  const [start, end] = frameRange(opts, 1, video.frameCount);
+  return {
+    name: basename(path, extname(path)),
+    dir: path,
+    frames: [],
+    frameCount: end - start + 1,
+    firstFrame: start,
+    groundTruth: null,
+    regions: null,
+    initBox,
+    layout: 'video',
+    video,
+    notes: [],
+  };
+}
+
+/** A sequence's frames: its image files decoded, or its video streamed from ffmpeg. */
+export function openFrames(seq: Sequence): FrameSource {
+  return seq.video ? new VideoFrames(seq.video, seq.firstFrame, seq.firstFrame + seq.frameCount - 1) : new FramePrefetcher(seq.frames);
+}
+
+/** How messages name frame `i` (0-based) of a sequence: its file, or the video and the frame's number in it. */
+export function frameName(seq: Sequence, i: number): string {
+  return seq.video ? `${seq.dir} frame ${seq.firstFrame + i}` : seq.frames[i];
+}
+
+/** The 1-based command-line box, checked and made 0-based. */
+function boxOption(box: Box): Box {
+  checkBoxSize(box, 'init box (1-based)');
+  return fromOneBased(box);
+}
+
+/** The start and end options checked against frames `first..count`; defaults: all of them. */
+function frameRange(opts: OpenOptions, first: number, count: number): [start: number, end: number] {
+  const start = checkFrameNumber(opts.start ?? first, 'start', count);
+  const end = checkFrameNumber(opts.end ?? count, 'end', count);
+  if (start < first) throw new SequenceError(`start ${start} is before frame ${first}, the first annotated frame`);
+  if (end < start) throw new SequenceError(`end ${end} is before start ${start}`);
+  return [start, end];
 }
 
 /**
