@@ -51,7 +51,7 @@ export async function oursRunner(engine: Engine, weights: VggWeights, image: Den
       };
     },
     async close() {
-      backbone.dispose();
+      backbone.release();
     },
   };
 }
