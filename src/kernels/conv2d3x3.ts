@@ -190,7 +190,10 @@ interface WinogradShape {
   n4: number;
 }
 
-function winogradShape(input: { height: number; width: number; channels: number }, weights: ConvWeights, batch: number): WinogradShape {
+/** What the Winograd scratch size depends on: known before the weights are uploaded. */
+export type ConvScratchKey = Pick<ConvWeights, 'variant' | 'outChannels'>;
+
+function winogradShape(input: { height: number; width: number; channels: number }, weights: ConvScratchKey, batch: number): WinogradShape {
   const tilesX = Math.ceil(input.width / TILE);
   const tiles = tilesX * Math.ceil(input.height / TILE);
   const block = columnBlock(weights.variant);
@@ -206,7 +209,7 @@ function winogradShape(input: { height: number; width: number; channels: number 
 /** f32 elements of the Winograd scratch tensors a layer needs for `batch` maps (zero for the tiled variant). */
 export function convScratchElements(
   input: { height: number; width: number; channels: number },
-  weights: ConvWeights,
+  weights: ConvScratchKey,
   batch = 1,
 ): { v: number; m: number } {
   if (weights.variant === 'tiled') return { v: 0, m: 0 };
