@@ -35,43 +35,40 @@ interface Row {
   independentMiB: number;
 }
 
-async function timeFrames(frames: Frame[], update: (f: Frame) => Promise<unknown>): Promise<number> {
-  const ms: number[] = [];
-  for (const frame of frames) {
-    const t0 = performance.now();
-    await update(frame);
-    ms.push(performance.now() - t0);
-  }
-  // The first update after init compiles lazily on lavapipe: warm-up, not measured.
-  return median(ms.slice(1));
-}
-
-async function batched(engine: Engine, weights: VggWeights, config: TadtConfig, frames: Frame[], boxes: Box[]) {
-  const base = engine.pool.bytesInUse;
-  const tracker = await createMultiTracker(engine, { weights, config });
-  try {
-    await tracker.init(frames[0], boxes);
-    const ms = await timeFrames(frames.slice(1), (f) => tracker.update(f));
-    return { ms, bytes: engine.pool.bytesInUse - base };
-  } finally {
-    tracker.dispose();
-  }
-}
-
-async function independent(engine: Engine, weights: VggWeights, config: TadtConfig, frames: Frame[], boxes: Box[]) {
-  const base = engine.pool.bytesInUse;
+/**
+ * Both setups live at once on the engine and take turns frame by frame, so that a change in the
+ * machine's load during the run falls on both alike (the development machines are shared).
+ */
+async function compare(engine: Engine, weights: VggWeights, config: TadtConfig, frames: Frame[], boxes: Box[]) {
   const trackers: Tracker[] = [];
+  let base = engine.pool.bytesInUse;
+  const multi = await createMultiTracker(engine, { weights, config });
   try {
+    await multi.init(frames[0], boxes);
+    const batchedBytes = engine.pool.bytesInUse - base;
+    base = engine.pool.bytesInUse;
     for (const box of boxes) {
       const t = await createTracker(engine, { weights, config });
       trackers.push(t);
       await t.init(frames[0], box);
     }
-    const ms = await timeFrames(frames.slice(1), async (f) => {
-      for (const t of trackers) await t.update(f);
-    });
-    return { ms, bytes: engine.pool.bytesInUse - base };
+    const independentBytes = engine.pool.bytesInUse - base;
+    const ms = { batched: [] as number[], independent: [] as number[] };
+    for (const frame of frames.slice(1)) {
+      let t0 = performance.now();
+      await multi.update(frame);
+      ms.batched.push(performance.now() - t0);
+      t0 = performance.now();
+      for (const t of trackers) await t.update(frame);
+      ms.independent.push(performance.now() - t0);
+    }
+    // The first update after init compiles lazily on lavapipe: warm-up, not measured.
+    return {
+      batched: { ms: median(ms.batched.slice(1)), bytes: batchedBytes },
+      independent: { ms: median(ms.independent.slice(1)), bytes: independentBytes },
+    };
   } finally {
+    multi.dispose();
     for (const t of trackers) t.dispose();
   }
 }
@@ -83,8 +80,7 @@ export async function scaling(engine: Engine, opts: { json: boolean; weights: Vg
   const mib = (b: number) => round(b / 2 ** 20, 1);
   for (const n of opts.counts) {
     const boxes = targetBoxes(opts.box, n, opts.frames[0]);
-    const a = await batched(engine, opts.weights, config, opts.frames, boxes);
-    const b = await independent(engine, opts.weights, config, opts.frames, boxes);
+    const { batched: a, independent: b } = await compare(engine, opts.weights, config, opts.frames, boxes);
     rows.push({ targets: n, batchedMs: round(a.ms, 1), independentMs: round(b.ms, 1), ratio: round(a.ms / b.ms, 3), batchedMiB: mib(a.bytes), independentMiB: mib(b.bytes) });
     if (!opts.json) {
       const r = rows.at(-1)!;
