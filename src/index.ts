@@ -1,7 +1,8 @@
 // The public API of tadt-webgpu: the engine, the tracker, weights, frames, sequences and evaluation.
 export * from './runtime/index.ts';
 export { createTracker, type Tracker, type TrackerOptions, type InitReport, type UpdateResult } from './tracker/tadt.ts';
-export { runSequence, SequenceFrameError, type RunSequenceOptions, type SequenceResult, type TrackedFrame } from './tracker/run-sequence.ts';
+export { createMultiTracker, type MultiTracker, type TargetInitReport, type TargetResult } from './tracker/multi.ts';
+export { runSequence, runTargets, SequenceFrameError, type RunSequenceOptions, type SequenceResult, type TrackedFrame, type TargetsFrame, type TargetsResult } from './tracker/run-sequence.ts';
 export { defaultConfig, paperConfig, type TadtConfig, type Profile, type ImageMethods } from './tracker/config.ts';
 export type { Box } from './io/box.ts';
 export type { SelectionOverride } from './tracker/selection.ts';

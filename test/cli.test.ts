@@ -205,6 +205,48 @@ describe('tadt CLI', () => {
     });
   });
 
+  describe('track: several targets', () => {
+    const two = [path(3), path(3, 56, 30, 12)];
+    const dir = () => join(tmp, 'Pair');
+    before(() => {
+      mkdirSync(dir());
+      two[0].forEach((_, k) => writeFileSync(join(dir(), `${String(k + 1).padStart(4, '0')}.png`), png(scene(100, 80, [two[0][k], two[1][k]]))));
+    });
+
+    it('--box twice: <Seq>.1.txt and <Seq>.2.txt, each target followed, both drawn with their index', async () => {
+      const out = join(tmp, 'pair-out');
+      const vis = join(tmp, 'pair-vis');
+      const r = await tadt('track', dir(), '--box', oneBased(boxOf(two[0][0])), '--box', oneBased(boxOf(two[1][0])), '--out', out, '--vis', vis, '--json');
+      expect(r.code, r.stderr).to.equal(0);
+      const json = JSON.parse(r.stdout.trim());
+      expect(json.targets).to.deep.equal([1, 2].map((k) => ({ target: k, results: join(out, `Pair.${k}.txt`) })));
+      for (const [k, targets] of two.entries()) {
+        const boxes = lines(join(out, `Pair.${k + 1}.txt`));
+        expect(boxes).to.have.length(3);
+        expect(boxes[0]).to.equal(oneBased(boxOf(targets[0])));
+        boxes.slice(1).forEach((l, i) => expect(centreError(parseLine(l), targets[i + 1]), `target ${k + 1}: ${l}`).to.be.below(2));
+        expect(lines(join(out, `Pair.${k + 1}_time.txt`))).to.have.length(3);
+      }
+      expect(existsSync(join(out, 'Pair.txt'))).to.equal(false);
+      expect(readdirSync(vis)).to.deep.equal(['0001.png', '0002.png', '0003.png']);
+    });
+
+    it('--boxes FILE: a bad line or an empty file is an error naming the file (and line), before any GPU work', async () => {
+      const file = join(tmp, 'boxes.txt');
+      writeFileSync(file, '17,13,48,48\n57,31,48\n');
+      const r = await tadt('track', dir(), '--boxes', file, '--out', join(tmp, 'boxes-out'));
+      expect(r.code).to.equal(1);
+      expect(r.stderr.trim()).to.equal(`tadt track: ${file}:2: expected 4 numbers, got "57,31,48"`);
+      writeFileSync(file, '\n');
+      const empty = await tadt('track', dir(), '--boxes', file, '--out', join(tmp, 'boxes-out'));
+      expect(empty.stderr.trim()).to.equal(`tadt track: ${file}: no boxes (one x,y,w,h per line)`);
+      writeFileSync(file, '17,13,48,48\n57,31,0,48\n');
+      const zero = await tadt('track', dir(), '--boxes', file, '--out', join(tmp, 'boxes-out'));
+      expect(zero.stderr.trim()).to.match(/^tadt track: init box of target 2 \(1-based\) \[57, 31, 0, 48\]/);
+      expect(existsSync(join(tmp, 'boxes-out'))).to.equal(false);
+    });
+  });
+
   describe('track: bad input', () => {
     const data = () => join(tmp, 'bad');
     const gtRows = (targets: Target[]) => ({ 'groundtruth_rect.txt': targets.map((t) => oneBased(boxOf(t))) });

@@ -8,7 +8,8 @@ import { frameName, openFrames, type Sequence } from '../io/sequence.ts';
 import type { VideoInfo } from '../io/video-probe.ts';
 import { runSequence, SequenceFrameError, type SequenceResult, type TrackedFrame } from '../tracker/run-sequence.ts';
 import type { Tracker } from '../tracker/tadt.ts';
-import { annotateFrame } from '../vis/annotate.ts';
+import type { Frame } from '../io/frame.ts';
+import { type AnnotateOptions, annotateFrame } from '../vis/annotate.ts';
 import { toPng } from '../vis/raster.ts';
 import { openVideo, type VideoWriter } from '../vis/video.ts';
 
@@ -39,44 +40,44 @@ export interface SequenceRun {
   video: VideoInfo | null;
 }
 
+/** Annotated PNG frames and/or an animation of a run, as the outputs ask; nothing when neither. */
+export function openDrawing(seq: Sequence, out: RunOutputs) {
+  let video = null as VideoWriter | null;
+  if (out.visDir) mkdirSync(out.visDir, { recursive: true });
+  return {
+    wanted: Boolean(out.visDir || out.video),
+    async draw(index: number, frame: Frame, options: AnnotateOptions): Promise<void> {
+      const canvas = annotateFrame(
+        { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) },
+        { gt: seq.groundTruth?.[index] ?? null, frameIndex: seq.firstFrame + index, ...options },
+      );
+      if (out.visDir) writeFileSync(join(out.visDir, `${String(seq.firstFrame + index).padStart(4, '0')}.png`), toPng(canvas));
+      if (out.video) {
+        video ??= openVideo(out.video, { fps: 10 });
+        await video.write(canvas);
+      }
+    },
+    close: async () => video?.close(),
+  };
+}
+
 /** Tracks a whole sequence with `tracker`, writing results (atomically) and optional pictures. */
 export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOutputs): Promise<SequenceRun> {
   const writer = new ResultWriter(out.outDir, seq.name, out.layout);
-  let video = null as VideoWriter | null;
-  if (out.visDir) mkdirSync(out.visDir, { recursive: true });
-  const progress = out.quiet ? null : new Progress(seq.name, seq.frameCount);
-  const draw = async ({ index, frame, box, result }: TrackedFrame) => {
-    const canvas = annotateFrame(
-      { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) },
-      {
-        box,
-        gt: seq.groundTruth?.[index] ?? null,
-        frameIndex: seq.firstFrame + index,
-        score: result?.score,
-        responseMaps: out.visResponse && result?.responseMaps ? result.responseMaps : undefined,
+  const drawing = openDrawing(seq, out);
+  const run: SequenceResult = await withProgress(seq, out, (progress) =>
+    runSequence(tracker, openFrames(seq), seq.initBox, {
+      onFrame: async ({ index, frame, box, result, seconds }: TrackedFrame) => {
+        writer.add(box, seconds);
+        if (drawing.wanted) {
+          const responseMaps = out.visResponse && result?.responseMaps ? result.responseMaps : undefined;
+          await drawing.draw(index, frame, { box, score: result?.score, responseMaps });
+        }
+        progress?.tick(index + 1, seconds);
       },
-    );
-    if (out.visDir) writeFileSync(join(out.visDir, `${String(seq.firstFrame + index).padStart(4, '0')}.png`), toPng(canvas));
-    if (out.video) {
-      video ??= openVideo(out.video, { fps: 10 });
-      await video.write(canvas);
-    }
-  };
-  let run: SequenceResult;
-  try {
-    run = await runSequence(tracker, openFrames(seq), seq.initBox, {
-      onFrame: async (tracked) => {
-        writer.add(tracked.box, tracked.seconds);
-        if (out.visDir || out.video) await draw(tracked);
-        progress?.tick(tracked.index + 1, tracked.seconds);
-      },
-    });
-  } catch (e) {
-    throw e instanceof SequenceFrameError ? atFrame(frameName(seq, e.index), e.cause) : e;
-  } finally {
-    progress?.done();
-  }
-  await video?.close();
+    }),
+  );
+  await drawing.close();
   const { boxPath } = await writer.finish();
   const metrics = seq.groundTruth
     ? evaluateSequence(
@@ -96,6 +97,18 @@ export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOut
     firstFrame: seq.firstFrame,
     video: seq.video,
   };
+}
+
+/** Runs a sequence's loop under a progress bar (unless quiet), naming the frame file of a tracker error. */
+export async function withProgress<T>(seq: Sequence, out: RunOutputs, body: (progress: Progress | null) => Promise<T>): Promise<T> {
+  const progress = out.quiet ? null : new Progress(seq.name, seq.frameCount);
+  try {
+    return await body(progress);
+  } catch (e) {
+    throw e instanceof SequenceFrameError ? atFrame(frameName(seq, e.index), e.cause) : e;
+  } finally {
+    progress?.done();
+  }
 }
 
 /**

@@ -2,15 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resultPaths } from '../io/atomic.ts';
-import type { Box } from '../io/box.ts';
+import { type Box, checkBoxSize, fromOneBased } from '../io/box.ts';
+import { parseBoxList } from '../io/groundtruth.ts';
 import { type DatasetEntry, type DatasetKind, openDataset, parseDatasetKind } from '../io/datasets/index.ts';
 import { openSequence, type Sequence } from '../io/sequence.ts';
 import { createEngine, type Engine } from '../runtime/engine.ts';
 import { defaultConfig, paperConfig, type Profile } from '../tracker/config.ts';
 import type { SelectionOverride } from '../tracker/selection.ts';
+import { createMultiTracker } from '../tracker/multi.ts';
 import { createTracker } from '../tracker/tadt.ts';
 import { resolveWeights } from '../weights/resolve.ts';
-import { summaryLine, type SequenceRun, trackSequence } from './run-sequence.ts';
+import { type RunOutputs, summaryLine, type SequenceRun, trackSequence } from './run-sequence.ts';
+import { type TargetsRun, targetsSummary, trackTargets } from './track-targets.ts';
 import { supervisedPaths, supervisedSummary, trackSupervised } from './track-supervised.ts';
 
 export const TRACK_HELP = `tadt track <sequence-dir> [options]
@@ -24,7 +27,9 @@ tadt track <dataset-root> --all [options]
   With --all, ROOT is an OTB, VOT, GOT-10k split, LaSOT or UAV123 root (README: Datasets). GOT-10k results go
   to <out>/<seq>/<seq>_001.txt (got10k's layout); VOT roots run the supervised experiment, written as
   <out>/baseline/<seq>/<seq>_001.txt (1 = init, 2 = failure, 0 = skipped, else the box).
-  --box x,y,w,h        initial box, 1-based (needed when there is no ground truth)
+  --box x,y,w,h        initial box, 1-based (needed when there is no ground truth); repeat it to track several
+                       targets at once, each written to <out>/<Seq>.<k>.txt (k = 1, 2, .. in the order given)
+  --boxes FILE         several targets' initial boxes, one x,y,w,h per line (1-based), as repeated --box
   --weights FILE       MatConvNet imagenet-vgg-verydeep-16.mat or a converted .tadtw file
                        (default: the installed weights, else synthetic weights with a warning)
   --profile P          official (default: the authors' Matlab code) or pytorch-port
@@ -48,7 +53,8 @@ export async function trackCommand(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     options: {
-      box: { type: 'string' },
+      box: { type: 'string', multiple: true },
+      boxes: { type: 'string' },
       weights: { type: 'string' },
       profile: { type: 'string', default: 'official' },
       paper: { type: 'boolean', default: false },
@@ -81,8 +87,10 @@ export async function trackCommand(argv: string[]): Promise<void> {
   const config = values.paper ? paperConfig(profile) : defaultConfig(profile);
   if (values['max-window']) config.maxWindow = positiveInt('--max-window', values['max-window']);
   const selection = parseSelection(values.selection, values.select);
+  const boxes = initBoxes(values.box, values.boxes);
+  if (boxes.length > 1 && values.all) throw new Error('several targets (--box repeated or --boxes) are tracked in one sequence, not with --all');
   const open = {
-    box: values.box ? parseBox(values.box) : undefined,
+    box: boxes[0],
     start: values.start ? positiveInt('--start', values.start) : undefined,
     end: values.end ? positiveInt('--end', values.end) : undefined,
   };
@@ -93,6 +101,7 @@ export async function trackCommand(argv: string[]): Promise<void> {
   const entries: DatasetEntry[] = single ? [{ name: single.name, dir: single.dir, open: {} }] : dataset!.entries;
   if (entries.length === 0) throw new Error(`${positionals[0]}: no sequence folders (frames plus a ground-truth file) inside`);
   const supervised = parseExperiment(values.experiment, dataset?.kind) === 'supervised';
+  if (supervised && boxes.length > 1) throw new Error('several targets: the supervised experiment re-initialises one target from ground truth');
   if (supervised && (values.vis || values.video)) throw new Error('--vis and --video draw one-pass runs; not with the supervised experiment');
   const got10k = dataset?.kind === 'got10k' && !supervised;
   const layout = got10k ? 'got10k' : 'otb';
@@ -134,20 +143,27 @@ export async function trackCommand(argv: string[]): Promise<void> {
           } else console.log(supervisedSummary(run, engine.adapterName));
           continue;
         }
-        const run = await trackOne(engine, trackerOptions, seq, {
+        const outputs: RunOutputs = {
           outDir: values.out,
           layout,
           visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
           video: values.video,
           visResponse: values['vis-response'],
           quiet: values.quiet || values.json,
-        });
+        };
+        if (boxes.length > 1) {
+          const run = await trackMany(engine, trackerOptions, seq, [seq.initBox, ...boxes.slice(1).map(fromOneBased)], outputs);
+          if (!values.quiet) for (const w of run.warnings) console.error(`${seq.name}: ${w}`);
+          if (values.json) {
+            const targets = run.targets.map((t) => ({ target: t.target, results: resolve(t.boxPath) }));
+            console.log(JSON.stringify({ ...runJson(run), targets, adapter: engine.adapterName, syntheticWeights: weights.weights.synthetic }));
+          } else console.log(targetsSummary(run, engine.adapterName));
+          continue;
+        }
+        const run = await trackOne(engine, trackerOptions, seq, outputs);
         if (values.json) {
           console.log(JSON.stringify({
-            sequence: run.name,
-            frames: run.frames,
-            fps: run.fps,
-            initSeconds: run.initSeconds,
+            ...runJson(run),
             auc: run.metrics?.auc ?? null,
             precision: run.metrics?.precision ?? null,
             results: resolve(run.boxPath),
@@ -175,12 +191,29 @@ export async function trackCommand(argv: string[]): Promise<void> {
   if (failed.length > 0) throw new Error(`${failed.length} of ${todo.length} sequences failed (no results written): ${failed.join(', ')}`);
 }
 
+/** The JSON fields every tracked sequence reports. */
+const runJson = (run: { name: string; frames: number; fps: number; initSeconds: number }) => ({
+  sequence: run.name,
+  frames: run.frames,
+  fps: run.fps,
+  initSeconds: run.initSeconds,
+});
+
 type TrackerOptions = Parameters<typeof createTracker>[1];
 
 async function withTracker<T>(engine: Engine, options: TrackerOptions, use: (tracker: Awaited<ReturnType<typeof createTracker>>) => Promise<T>): Promise<T> {
   const tracker = await createTracker(engine, options);
   try {
     return await use(tracker);
+  } finally {
+    tracker.dispose();
+  }
+}
+
+async function trackMany(engine: Engine, options: TrackerOptions, seq: Sequence, boxes: Box[], outputs: RunOutputs): Promise<TargetsRun> {
+  const tracker = await createMultiTracker(engine, options);
+  try {
+    return await trackTargets(tracker, seq, boxes, outputs);
   } finally {
     tracker.dispose();
   }
@@ -200,6 +233,14 @@ function positiveInt(name: string, text: string): number {
   const v = Number(text);
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} ${text}: expected a positive integer`);
   return v;
+}
+
+/** The 1-based boxes of --box (any number of times) or --boxes FILE, each checked before any GPU work. */
+function initBoxes(box: string[] | undefined, file: string | undefined): Box[] {
+  if (box && file) throw new Error('--box and --boxes both give initial boxes: use one of them');
+  const boxes = file ? parseBoxList(readFileSync(file, 'utf8'), file) : (box ?? []).map(parseBox);
+  boxes.forEach((b, k) => checkBoxSize(b, boxes.length > 1 ? `init box of target ${k + 1} (1-based)` : 'init box (1-based)'));
+  return boxes;
 }
 
 /** "x,y,w,h" (1-based, like OTB files) or with spaces. */

@@ -20,6 +20,21 @@ export function parseRegions(text: string, file: string, polygons = false): (Reg
 }
 
 /**
+ * A list of boxes, one x,y,w,h per line as in a ground-truth file (several targets' initial boxes,
+ * `tadt track --boxes`): every line must be a box; an error names the file and line.
+ */
+export function parseBoxList(text: string, file: string): Box[] {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  if (lines.length === 0) throw new SequenceError(`${file}: no boxes (one x,y,w,h per line)`);
+  return lines.map((line, i) => {
+    const region = parseLine(line, `${file}:${i + 1}`, false);
+    if (region === null) throw new SequenceError(`${file}:${i + 1}: expected a box, got "${line}"`);
+    return regionBox(region);
+  });
+}
+
+/**
  * The axis-aligned box of a region: polygons become their min/max box, which is what the VOT
  * toolkit's trax hands a rectangle tracker and pytracking uses; it contains the whole target,
  * where pysot's area-preserving box may cut corners.

@@ -10,7 +10,7 @@ import type { Engine } from '../runtime/engine.ts';
 import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import type { VggLayer } from '../weights/vgg.ts';
-import { describe, type FeatureMap } from './layout.ts';
+import { describe, featureElements, type FeatureMap } from './layout.ts';
 
 export type ConvVariant = 'winograd' | 'winograd-subgroup' | 'tiled';
 
@@ -48,6 +48,8 @@ export interface ConvOptions {
   pool?: boolean;
   /** Shared Winograd scratch; without it the op allocates its own and frees it in dispose(). */
   scratch?: ConvScratch;
+  /** Maps stacked one after another in `input` and `output` (several targets' windows); default 1. */
+  batch?: number;
 }
 
 export interface ConvOp extends Op {
@@ -180,6 +182,7 @@ function packWinograd(layer: VggLayer, channels: number[], block: number): Float
 
 interface WinogradShape {
   tilesX: number;
+  /** Tiles per map; the GEMM rows are the tiles of the whole batch. */
   tiles: number;
   tilesPad: number;
   cin4: number;
@@ -187,31 +190,35 @@ interface WinogradShape {
   n4: number;
 }
 
-function winogradShape(input: { height: number; width: number; channels: number }, weights: ConvWeights): WinogradShape {
+/** What the Winograd scratch size depends on: known before the weights are uploaded. */
+export type ConvScratchKey = Pick<ConvWeights, 'variant' | 'outChannels'>;
+
+function winogradShape(input: { height: number; width: number; channels: number }, weights: ConvScratchKey, batch: number): WinogradShape {
   const tilesX = Math.ceil(input.width / TILE);
   const tiles = tilesX * Math.ceil(input.height / TILE);
   const block = columnBlock(weights.variant);
   return {
     tilesX,
     tiles,
-    tilesPad: Math.ceil(tiles / ROW_BLOCK) * ROW_BLOCK,
+    tilesPad: Math.ceil((tiles * batch) / ROW_BLOCK) * ROW_BLOCK,
     cin4: input.channels / 4,
     n4: Math.ceil(weights.outChannels / 4 / block) * block,
   };
 }
 
-/** f32 elements of the Winograd scratch tensors a layer needs (zero for the tiled variant). */
+/** f32 elements of the Winograd scratch tensors a layer needs for `batch` maps (zero for the tiled variant). */
 export function convScratchElements(
   input: { height: number; width: number; channels: number },
-  weights: ConvWeights,
+  weights: ConvScratchKey,
+  batch = 1,
 ): { v: number; m: number } {
   if (weights.variant === 'tiled') return { v: 0, m: 0 };
-  const s = winogradShape(input, weights);
+  const s = winogradShape(input, weights, batch);
   return { v: POSITIONS * s.tilesPad * s.cin4 * 4, m: POSITIONS * s.tilesPad * s.n4 * 4 };
 }
 
-function checkShapes(input: FeatureMap, weights: ConvWeights, output: FeatureMap, pool: boolean): string {
-  const shapes = `${describe(input)} -> ${describe(output)}${pool ? ' (pooled)' : ''}`;
+function checkShapes(input: FeatureMap, weights: ConvWeights, output: FeatureMap, pool: boolean, batch: number): string {
+  const shapes = `${batch > 1 ? `${batch} x ` : ''}${describe(input)} -> ${describe(output)}${pool ? ' (pooled)' : ''}`;
   const fail = (why: string): never => {
     throw new RangeError(`conv2d3x3 ${weights.name} ${shapes}: ${why}`);
   };
@@ -221,6 +228,9 @@ function checkShapes(input: FeatureMap, weights: ConvWeights, output: FeatureMap
   const [h, w] = pool ? [Math.floor(input.height / 2), Math.floor(input.width / 2)] : [input.height, input.width];
   if (output.height !== h || output.width !== w) fail(`output must be ${h}x${w}`);
   if (h < 1 || w < 1) fail('empty output');
+  if (!Number.isInteger(batch) || batch < 1) fail(`batch ${batch} is not a positive whole number`);
+  if (input.tensor.size < batch * featureElements(input)) fail(`input tensor holds fewer than ${batch} maps`);
+  if (output.tensor.size < batch * featureElements(output)) fail(`output tensor holds fewer than ${batch} maps`);
   return shapes;
 }
 
@@ -236,14 +246,15 @@ export async function conv2d3x3(
   options: ConvOptions = {},
 ): Promise<ConvOp> {
   const pool = options.pool ?? false;
-  const shapes = checkShapes(input, weights, output, pool);
-  const flops = convFlops(input.height, input.width, weights.cin, weights.cout);
+  const batch = options.batch ?? 1;
+  const shapes = checkShapes(input, weights, output, pool, batch);
+  const flops = batch * convFlops(input.height, input.width, weights.cin, weights.cout);
   const name = `conv2d3x3 ${weights.name}`;
   if (weights.variant === 'tiled') {
-    const d = await tiled(engine, input, weights, output, pool, shapes);
+    const d = await tiled(engine, input, weights, output, pool, batch, shapes);
     return { ...makeOp(engine, name, { steps: [d] }), flops };
   }
-  const need = convScratchElements(input, weights);
+  const need = convScratchElements(input, weights, batch);
   const own = options.scratch ? null : {
     v: engine.tensor([need.v], `${weights.name} winograd V`),
     m: engine.tensor([need.m], `${weights.name} winograd M`),
@@ -252,7 +263,7 @@ export async function conv2d3x3(
   if (scratch.v.size < need.v || scratch.m.size < need.m) {
     throw new RangeError(`conv2d3x3 ${weights.name} ${shapes}: scratch holds ${scratch.v.size}/${scratch.m.size}, needs ${need.v}/${need.m}`);
   }
-  const steps = await winograd(engine, input, weights, output, pool, scratch, shapes);
+  const steps = await winograd(engine, input, weights, output, pool, batch, scratch, shapes);
   return { ...makeOp(engine, name, { steps, owned: own ? [own.v, own.m] : [] }), flops };
 }
 
@@ -262,10 +273,11 @@ async function winograd(
   weights: ConvWeights,
   output: FeatureMap,
   pool: boolean,
+  batch: number,
   scratch: ConvScratch,
   shapes: string,
 ): Promise<Dispatch[]> {
-  const s = winogradShape(input, weights);
+  const s = winogradShape(input, weights, batch);
   const { height, width } = input;
   const op = `conv2d3x3 ${weights.name}`;
   const transform = engine.prepare({
@@ -273,7 +285,7 @@ async function winograd(
     shader: 'conv2d3x3-wino-input',
     constants: { WG },
     buffers: { input: input.tensor, v: scratch.v },
-    params: { width, height, cin4: s.cin4, tilesX: s.tilesX, tiles: s.tiles, tilesPad: s.tilesPad },
+    params: { width, height, cin4: s.cin4, tilesX: s.tilesX, tiles: s.tiles, batch, tilesPad: s.tilesPad },
     workgroups: grid1d(s.tilesPad * s.cin4, WG),
     shapes,
   });
@@ -293,15 +305,15 @@ async function winograd(
     buffers: { m: scratch.m, bias: weights.bias, out: output.tensor },
     params: {
       width, height, n4: s.n4, cout4: output.channels / 4,
-      tilesX: s.tilesX, tiles: s.tiles, tilesPad: s.tilesPad, outWidth: output.width, outHeight: output.height,
+      tilesX: s.tilesX, tiles: s.tiles, batch, tilesPad: s.tilesPad, outWidth: output.width, outHeight: output.height,
     },
-    workgroups: grid1d(s.tiles * (output.channels / 4), WG),
+    workgroups: grid1d(s.tiles * batch * (output.channels / 4), WG),
     shapes,
   });
   return Promise.all([transform, gemm, out]);
 }
 
-function tiled(engine: Engine, input: FeatureMap, weights: ConvWeights, output: FeatureMap, pool: boolean, shapes: string) {
+function tiled(engine: Engine, input: FeatureMap, weights: ConvWeights, output: FeatureMap, pool: boolean, batch: number, shapes: string) {
   const blocksX = Math.ceil(input.width / 2);
   const blocks = blocksX * Math.ceil(input.height / 2);
   const cout4 = output.channels / 4;
@@ -314,7 +326,7 @@ function tiled(engine: Engine, input: FeatureMap, weights: ConvWeights, output: 
       width: input.width, height: input.height, cin4: input.channels / 4, cout4,
       blocksX, blocks, outWidth: output.width, outHeight: output.height,
     },
-    workgroups: [Math.ceil(blocks / 8), Math.ceil(cout4 / 8)],
+    workgroups: [Math.ceil(blocks / 8), Math.ceil(cout4 / 8), batch],
     shapes,
   });
 }
