@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '../src/eval/shared-data.ts';
 import { decodeImage } from '../src/io/frame.ts';
-import { subgroupGemmSupported } from '../src/kernels/conv2d3x3.ts';
+import { subgroupGemmSupported } from '../src/kernels/conv-weights.ts';
 import { conv2d3x3Cpu, type DenseMap, fromPadded, paddingIsZero, toPadded } from '../src/reference/conv2d3x3.ts';
 import { cropWindowCpu, inputChecksums } from '../src/reference/crop-window.ts';
 import { frameResizeCpu } from '../src/reference/frame-resize.ts';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { conv2d3x3, type ConvVariant, subgroupGemmSupported, uploadConvWeights } from '../src/kernels/conv2d3x3.ts';
+import { type ConvVariant, subgroupGemmSupported, uploadConvWeights } from '../src/kernels/conv-weights.ts';
+import { conv2d3x3 } from '../src/kernels/conv2d3x3.ts';
 import type { FeatureMap } from '../src/kernels/layout.ts';
 import { conv2d3x3Cpu, type DenseMap, fromPadded, toPadded } from '../src/reference/conv2d3x3.ts';
 import { maxpool2x2Cpu } from '../src/reference/maxpool.ts';

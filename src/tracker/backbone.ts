@@ -1,16 +1,8 @@
 // The VGG-16 trunk TADT runs per frame: conv1_1..conv4_3 with pool1 and pool2 (no pool3, total
 // stride 4), every conv 3x3 + bias + ReLU. Buffers and dispatches are built once; a frame is one
 // engine.run(backbone.steps) with no readback. Pooling is fused into conv1_2 and conv2_2.
-import {
-  conv2d3x3,
-  defaultConvVariant,
-  type ConvOp,
-  type ConvScratch,
-  type ConvVariant,
-  type ConvWeights,
-  convScratchElements,
-  uploadConvWeights,
-} from '../kernels/conv2d3x3.ts';
+import { conv2d3x3, type ConvOp, type ConvScratch, convScratchElements } from '../kernels/conv2d3x3.ts';
+import { type ConvVariant, type ConvWeights, defaultConvVariant, uploadConvWeights } from '../kernels/conv-weights.ts';
 import { fill } from '../kernels/fill.ts';
 import { featureElements, type FeatureMap } from '../kernels/layout.ts';
 import type { Step } from '../runtime/dispatch.ts';
