@@ -13,11 +13,14 @@ import { toPng } from '../vis/raster.ts';
 import { openVideo, type VideoWriter } from '../vis/video.ts';
 
 export interface RunOutputs {
-  outDir: string;
+  /** Results folder; absent for a queue worker, which returns boxes and times to the coordinator instead. */
+  outDir?: string;
   visDir?: string;
   video?: string;
   visResponse?: boolean;
   quiet?: boolean;
+  /** Called after each frame with the frames done so far and this frame's seconds (a queue worker's progress). */
+  onFrame?: (done: number, seconds: number) => void;
 }
 
 export interface SequenceRun {
@@ -30,12 +33,13 @@ export interface SequenceRun {
   /** Frames 2..N over their tracking time: decode and first-frame initialisation excluded. */
   fps: number;
   metrics: SequenceMetrics | null;
-  boxPath: string;
+  /** Null when no outDir was given. */
+  boxPath: string | null;
 }
 
 /** Tracks a whole sequence with `tracker`, writing results (atomically) and optional pictures. */
 export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOutputs): Promise<SequenceRun> {
-  const writer = new ResultWriter(out.outDir, seq.name);
+  const writer = out.outDir === undefined ? null : new ResultWriter(out.outDir, seq.name);
   let video = null as VideoWriter | null;
   if (out.visDir) mkdirSync(out.visDir, { recursive: true });
   const progress = out.quiet ? null : new Progress(seq.name, seq.frames.length);
@@ -60,9 +64,10 @@ export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOut
   try {
     run = await runSequence(tracker, new FramePrefetcher(seq.frames), seq.initBox, {
       onFrame: async (tracked) => {
-        writer.add(tracked.box, tracked.seconds);
+        writer?.add(tracked.box, tracked.seconds);
         if (out.visDir || out.video) await draw(tracked);
         progress?.tick(tracked.index + 1, tracked.seconds);
+        out.onFrame?.(tracked.index + 1, tracked.seconds);
       },
     });
   } catch (e) {
@@ -71,23 +76,19 @@ export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOut
     progress?.done();
   }
   await video?.close();
-  const { boxPath } = await writer.finish();
+  const boxPath = writer && (await writer.finish()).boxPath;
+  return sequenceRun(seq, run.boxes, run.seconds, run.fps, boxPath);
+}
+
+/** A tracked sequence's summary, scored against its ground truth where there is one. */
+export function sequenceRun(seq: Sequence, boxes: Box[], seconds: number[], fps: number, boxPath: string | null): SequenceRun {
   const metrics = seq.groundTruth
     ? evaluateSequence(
-        run.boxes,
+        boxes,
         seq.groundTruth.map((b) => b ?? [NaN, NaN, NaN, NaN]),
       )
     : null;
-  return {
-    name: seq.name,
-    frames: run.boxes.length,
-    boxes: run.boxes,
-    seconds: run.seconds,
-    initSeconds: run.seconds[0],
-    fps: run.fps,
-    metrics,
-    boxPath,
-  };
+  return { name: seq.name, frames: boxes.length, boxes, seconds, initSeconds: seconds[0], fps, metrics, boxPath };
 }
 
 /**

@@ -108,7 +108,7 @@ export async function trackCommand(argv: string[]): Promise<void> {
             initSeconds: run.initSeconds,
             auc: run.metrics?.auc ?? null,
             precision: run.metrics?.precision ?? null,
-            results: resolve(run.boxPath),
+            results: run.boxPath && resolve(run.boxPath),
             adapter: engine.adapterName,
             syntheticWeights: weights.weights.synthetic,
           }));
