@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Box } from '../io/box.ts';
 import { listSequences, openSequence, type SequenceEntry } from '../io/sequence.ts';
+import { DEFAULT_QUEUE_NAME } from '../queue/job.ts';
 import { createEngine, type Engine } from '../runtime/engine.ts';
 import { defaultConfig, paperConfig, type Profile } from '../tracker/config.ts';
 import type { SelectionOverride } from '../tracker/selection.ts';
@@ -29,7 +30,10 @@ tadt track <dataset-root> --all [options]
                        that fails is reported and the others go on (exit status 1 at the end)
   --vis DIR            annotated PNG frames;  --video FILE.gif|.mp4 an animation;  --vis-response maps too
   --adapter NAME       pick a WebGPU adapter by name
-  --quiet  --json`;
+  --quiet  --json
+  --queue URL          with --all: one job per sequence on a BullMQ queue at URL (redis://HOST:PORT/N), tracked by
+                       \`tadt worker\`s on other machines, results written here as above (tadt worker --help)
+  --queue-name NAME    the queue's name (default ${DEFAULT_QUEUE_NAME}): one per dataset run sharing a server`;
 
 export async function trackCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -54,6 +58,8 @@ export async function trackCommand(argv: string[]): Promise<void> {
       adapter: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      queue: { type: 'string' },
+      'queue-name': { type: 'string', default: DEFAULT_QUEUE_NAME },
       help: { type: 'boolean', default: false },
     },
   });
@@ -82,6 +88,16 @@ export async function trackCommand(argv: string[]): Promise<void> {
     return false;
   });
   if (todo.length === 0) return;
+  if (values.queue !== undefined) {
+    if (!values.all) throw new Error(`--queue ${values.queue}: needs --all (it spreads a dataset's sequences over machines)`);
+    // Loaded only here: a local run needs no queue client.
+    const { trackOnQueue } = await import('./track-queue.ts');
+    return trackOnQueue({
+      url: values.queue, queueName: values['queue-name'], root: positionals[0], entries: todo, open, config, selection,
+      weights: values.weights, outDir: values.out, quiet: values.quiet,
+      localOnly: (['vis', 'video', 'vis-response', 'json', 'adapter'] as const).filter((k) => values[k]).map((k) => `--${k}`),
+    });
+  }
   const weights = await resolveWeights({ weights: values.weights });
   if (weights.warning) console.error(`\n${weights.warning}\n`); // already a banner
 
