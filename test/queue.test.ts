@@ -156,6 +156,31 @@ describe('tadt track --queue and tadt worker (BullMQ on a real redis-server)', (
     expectSameAsLocal(out);
   });
 
+  it('a coordinator stopped mid-run: the same command again writes what the workers finished meanwhile, tracking nothing twice', async () => {
+    const out = join(tmp, 'collect');
+    mkdirSync(out);
+    for (const s of ['Alpha', 'Bravo', 'Charlie']) for (const f of [`${s}.txt`, `${s}_time.txt`]) copyFileSync(join(ref(), f), join(out, f));
+    const alive = [...workers.values()].filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    const tracked = () => alive.map((w) => w.stderr.split('Delta: started').length - 1);
+    const before = tracked();
+    const args = ['track', data(), '--all', '--queue', redis.url, '--out', out, ...TRACK];
+    const midSequence = await progressWhere((p) => p.frames >= 2 && p.frames < p.total);
+    const first = spawnTadt(args, env);
+    const { progress } = await midSequence.next;
+    first.child.kill('SIGKILL');
+    await first.done;
+    const worker = workers.get(progress.worker)!;
+    const finished = worker.stderr.split('Delta: 6 frames').length;
+    await until(() => worker.stderr.split('Delta: 6 frames').length > finished, worker, `worker ${progress.worker}`);
+    expect(() => statSync(join(out, 'Delta.txt'))).to.throw();
+
+    const again = await spawnTadt(args, env).done;
+    expect(again.code, again.stderr).to.equal(0);
+    expect(summaries(again.stdout)).to.deep.equal(['Delta']);
+    expect(tracked(), 'Delta tracked once in all').to.deep.equal(before.map((n, i) => n + (alive[i] === worker ? 1 : 0)));
+    expectSameAsLocal(out);
+  });
+
   it('maps paths with --dataset-root; a sequence that fails on a worker is reported with its worker, and nothing is written', async () => {
     const empty = join(tmp, 'empty-copy');
     mkdirSync(empty);
