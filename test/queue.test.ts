@@ -1,29 +1,41 @@
 import { expect } from 'chai';
 import { Queue, QueueEvents } from 'bullmq';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeDemoSequence } from '../src/demo/synthetic-sequence.ts';
 import { DEFAULT_QUEUE_NAME, type TrackProgress } from '../src/queue/job.ts';
+import { toPng } from '../src/vis/raster.ts';
 import { freePort, RedisServer } from './helpers/redis-server.ts';
+import { scene } from './helpers/scene.ts';
 import { spawnTadt, type TadtProcess } from './helpers/tadt-process.ts';
 
 // A run spread over machines, on one: a real redis-server on a loopback port, a coordinator and
-// three `tadt worker`s as real processes, tracking short generated sequences (6 frames of 96x80,
-// synthetic weights, search window clamped to 64 px so that a sequence costs seconds, not minutes).
+// three `tadt worker`s as real processes, tracking short generated sequences (6 frames of 100x80,
+// a 48-px target: a few seconds each on lavapipe) with the synthetic weights.
 
 const SEQUENCES = ['Alpha', 'Bravo', 'Charlie', 'Delta'];
-/** Settings shared by the local and the queued runs: they travel to the workers in the jobs. */
+/**
+ * Settings shared by the local and the queued runs, which travel to the workers in the jobs. The
+ * clamped window makes the boxes drift off whole pixels, so that any difference in the floats shows.
+ */
 const TRACK = ['--max-window', '64'];
 /**
- * A killed worker's job is taken back after its lock expires (20 s) and a stalled-job check
- * (every 2 s) sees it. The lock outlasts the longest stretch a worker's event loop is blocked by
- * lavapipe's pipeline compilation on a loaded 2-core machine; retries are allowed generously so
- * that, even so, a false stall costs time, never a sequence.
+ * A killed worker's job is taken back after its lock expires (10 s) and a stalled-job check
+ * (every 2 s) sees it. The lock outlasts by far the longest stretch a worker's event loop is
+ * blocked (under a second: a first frame's pipeline compilation); retries are allowed generously
+ * so that, even so, a false stall would cost time, never a sequence.
  */
-const WORKER = ['--lock-seconds', '20', '--stalled-seconds', '2', '--max-stalled', '5'];
+const WORKER = ['--lock-seconds', '10', '--stalled-seconds', '2', '--max-stalled', '5'];
+
+/** OTB layout, the target moving 3 px right and 2 down a frame; `k` varies start and texture. */
+function writeSequence(dir: string, k: number): void {
+  mkdirSync(join(dir, 'img'), { recursive: true });
+  const targets = Array.from({ length: 6 }, (_, f) => ({ x: 8 + 5 * k + 3 * f, y: 6 + 3 * k + 2 * f, w: 48, h: 48, seed: 30 + k }));
+  targets.forEach((t, f) => writeFileSync(join(dir, 'img', `000${f + 1}.png`), toPng(scene(100, 80, [t]))));
+  writeFileSync(join(dir, 'groundtruth_rect.txt'), targets.map((t) => `${t.x + 1},${t.y + 1},${t.w},${t.h}\n`).join(''));
+}
 
 describe('tadt track --queue and tadt worker (BullMQ on a real redis-server)', () => {
   let tmp = '';
@@ -81,9 +93,7 @@ describe('tadt track --queue and tadt worker (BullMQ on a real redis-server)', (
     mkdirSync(join(tmp, 'weights'));
     env = { TADT_WEIGHTS_DIR: join(tmp, 'weights') };
     redis = await RedisServer.start(join(tmp, 'redis'));
-    for (const [i, name] of SEQUENCES.entries()) {
-      await writeDemoSequence(join(data(), name), { frames: 6, width: 96, height: 80, seed: 40 + i });
-    }
+    SEQUENCES.forEach((name, k) => writeSequence(join(data(), name), k));
     ['w1', 'w2', 'w3'].forEach(startWorker);
     const local = await spawnTadt(['track', data(), '--all', '--out', ref(), '--quiet', ...TRACK], env).done;
     expect(local.code, local.stderr).to.equal(0);
