@@ -42,7 +42,8 @@ export async function startWorker(engine: Engine, opts: WorkerOptions): Promise<
   };
   // Before any job is taken: reading or generating weights blocks for seconds, which would
   // otherwise count against the first job's lock. A bad --weights also fails here, at once.
-  await weightsFor(opts.weights);
+  const { warning } = await weightsFor(opts.weights);
+  if (warning) opts.log(`\n${warning}`);
 
   // Jobs whose lock could not be renewed: BullMQ has given them to another worker, so tracking
   // them further here is wasted; the frame callback stops it.
@@ -106,7 +107,7 @@ export async function startWorker(engine: Engine, opts: WorkerOptions): Promise<
 
 /**
  * Progress at most every PROGRESS_MS and on the last frame, never awaited: tracking must not
- * stall while Redis is away, and a report still in flight makes the next one wait its turn. A lost
+ * stall while Redis is away, so while one report is in flight the next ones are skipped. A lost
  * report costs nothing (the next one, or the job's completion, supersedes it), so failures are dropped.
  */
 function progressReporter(job: Job, worker: string, total: number): (done: number, seconds: number) => void {
@@ -120,6 +121,6 @@ function progressReporter(job: Job, worker: string, total: number): (done: numbe
     last = now;
     const progress: TrackProgress = { worker, frames: done, total, fps: tracked > 0 ? (done - 1) / tracked : 0 };
     inFlight = true;
-    job.updateProgress({ ...progress }).catch(() => {}).finally(() => (inFlight = false));
+    job.updateProgress(progress).catch(() => {}).finally(() => (inFlight = false));
   };
 }
