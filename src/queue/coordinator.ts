@@ -117,7 +117,7 @@ export async function coordinate(opts: CoordinatorOptions): Promise<Map<string, 
     await sweep;
   } finally {
     stop.abort();
-    progress?.clear();
+    progress?.done();
     await events.close();
     await queue.close();
   }

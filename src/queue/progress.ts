@@ -50,7 +50,13 @@ export class QueueProgress {
     this.draw(true);
   }
 
-  clear(): void {
+  /** Leaves the last state on screen, ending its line. */
+  done(): void {
+    if (this.shown) this.stream.write('\n');
+    this.shown = false;
+  }
+
+  private clear(): void {
     if (this.shown) this.stream.write('\r\x1b[K');
     this.shown = false;
   }
