@@ -218,7 +218,7 @@ describe('tadt track --queue and tadt worker (BullMQ on a real redis-server)', (
     }
   });
 
-  it('a wrong URL, an unreachable or silent server, a wrong database: a clear error naming the URL, within seconds', async () => {
+  it('a wrong URL, an unreachable or silent server, a wrong database, no --all: a clear error naming the URL, within seconds', async () => {
     const closed = await freePort();
     const silent: Server = createServer(() => {}).listen(0, '127.0.0.1');
     await once(silent, 'listening');
@@ -231,9 +231,10 @@ describe('tadt track --queue and tadt worker (BullMQ on a real redis-server)', (
         spawnTadt(['track', data(), '--all', '--queue', `redis://127.0.0.1:${closed}/0`, '--out', out], env).done,
         spawnTadt(['worker', '--queue', `redis://127.0.0.1:${mute}/0`], env).done,
         spawnTadt(['worker', '--queue', `redis://127.0.0.1:${redis.port}/99`], env).done,
+        spawnTadt(['track', join(data(), 'Alpha'), '--queue', redis.url, '--out', out], env).done,
       ]);
       const seconds = (performance.now() - t0) / 1000;
-      expect(runs.map((r) => r.code)).to.deep.equal([1, 1, 1, 1]);
+      expect(runs.map((r) => r.code)).to.deep.equal([1, 1, 1, 1, 1]);
       const last = (r: { stderr: string }) => r.stderr.trim().split('\n').at(-1);
       expect(last(runs[0])).to.equal(
         `tadt track: Redis URL "http://127.0.0.1:${redis.port}/0": scheme http: is not redis: or rediss:; ` +
@@ -242,8 +243,9 @@ describe('tadt track --queue and tadt worker (BullMQ on a real redis-server)', (
       expect(last(runs[1])).to.equal(`tadt track: cannot use Redis at redis://127.0.0.1:${closed}/0: connect ECONNREFUSED 127.0.0.1:${closed}`);
       expect(last(runs[2])).to.equal(`tadt worker: cannot use Redis at redis://127.0.0.1:${mute}/0: no answer within 3 s`);
       expect(last(runs[3])).to.match(new RegExp(`^tadt worker: cannot use Redis at redis://127.0.0.1:${redis.port}/99: .*DB index is out of range`));
+      expect(last(runs[4])).to.equal(`tadt track: --queue ${redis.url}: needs --all (it spreads a dataset's sequences over machines)`);
       // Not a speed test: BullMQ alone would retry for ever, and "seconds" is the promise.
-      expect(seconds, 'all four, in parallel').to.be.below(15);
+      expect(seconds, 'all five, in parallel').to.be.below(15);
       expect(() => statSync(out)).to.throw();
     } finally {
       silent.close();

@@ -78,6 +78,7 @@ export async function trackCommand(argv: string[]): Promise<void> {
     start: values.start ? positiveInt('--start', values.start) : undefined,
     end: values.end ? positiveInt('--end', values.end) : undefined,
   };
+  if (values.queue !== undefined && !values.all) throw new Error(`--queue ${values.queue}: needs --all (it spreads a dataset's sequences over machines)`);
   // Inputs are checked before the weights and the GPU are set up (seconds), so that a typo fails at once.
   const single = values.all ? null : openSequence(positionals[0], open);
   const entries: SequenceEntry[] = single ? [{ name: single.name, dir: single.dir, gtFile: '' }] : listSequences(positionals[0]);
@@ -89,7 +90,6 @@ export async function trackCommand(argv: string[]): Promise<void> {
   });
   if (todo.length === 0) return;
   if (values.queue !== undefined) {
-    if (!values.all) throw new Error(`--queue ${values.queue}: needs --all (it spreads a dataset's sequences over machines)`);
     // Loaded only here: a local run needs no queue client.
     const { trackOnQueue } = await import('./track-queue.ts');
     return trackOnQueue({
