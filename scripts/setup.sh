@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-time, idempotent machine setup: npm dependencies, ffmpeg, then a WebGPU adapter.
+# One-time, idempotent machine setup: npm dependencies, ffmpeg, Redis for the queue tests, then a
+# WebGPU adapter.
 # Where Dawn finds no adapter on Debian bookworm (no GPU, and bookworm's Mesa 22 lavapipe lacks a
 # feature Dawn requires), install Mesa 25's lavapipe from bookworm-backports, using the mirror that
 # apt is already configured with.
@@ -25,6 +26,23 @@ if [ -z "${TADT_FFMPEG:-}" ] && ! command -v ffmpeg >/dev/null; then
     echo "setup: $ffmpeg_help" >&2
   fi
 fi
+
+# --- Redis, for the queue tests (tadt track --queue, tadt worker) ---------------------------------
+# Debian's redis-server, installed only when missing. The tests start their own server on a free
+# loopback port, so a system service the package starts is stopped and disabled again. Without root
+# or apt this only warns: the demo does not need Redis, and the queue tests say what to install.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || true
+    fi
+  else
+    echo "setup: redis-server not found; the queue tests need it (Debian/Ubuntu: sudo apt-get install redis-server)." >&2
+  fi
+fi
+# ---------------------------------------------------------------------------------------------------
 
 if node scripts/probe-adapter.mjs 2>/dev/null; then
   exit 0

@@ -14,13 +14,16 @@ import { toPng } from '../vis/raster.ts';
 import { openVideo, type VideoWriter } from '../vis/video.ts';
 
 export interface RunOutputs {
-  outDir: string;
+  /** Results folder; absent for a queue worker, which returns boxes and times to the coordinator instead. */
+  outDir?: string;
   /** Result file layout (default otb: `<out>/<Seq>.txt`). */
   layout?: ResultLayout;
   visDir?: string;
   video?: string;
   visResponse?: boolean;
   quiet?: boolean;
+  /** Called after each frame with the frames done so far and this frame's seconds (a queue worker's progress). */
+  onFrame?: (done: number, seconds: number) => void;
 }
 
 export interface SequenceRun {
@@ -33,7 +36,8 @@ export interface SequenceRun {
   /** Frames 2..N over their tracking time: decode and first-frame initialisation excluded. */
   fps: number;
   metrics: SequenceMetrics | null;
-  boxPath: string;
+  /** Null when no outDir was given. */
+  boxPath: string | null;
   /** 1-based number of the first frame tracked, in the folder or video. */
   firstFrame: number;
   /** The video tracked, null for a folder of frames. */
@@ -63,35 +67,41 @@ export function openDrawing(seq: Sequence, out: RunOutputs) {
 
 /** Tracks a whole sequence with `tracker`, writing results (atomically) and optional pictures. */
 export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOutputs): Promise<SequenceRun> {
-  const writer = new ResultWriter(out.outDir, seq.name, out.layout);
+  const writer = out.outDir === undefined ? null : new ResultWriter(out.outDir, seq.name, out.layout);
   const drawing = openDrawing(seq, out);
   const run: SequenceResult = await withProgress(seq, out, (progress) =>
     runSequence(tracker, openFrames(seq), seq.initBox, {
       onFrame: async ({ index, frame, box, result, seconds }: TrackedFrame) => {
-        writer.add(box, seconds);
+        writer?.add(box, seconds);
         if (drawing.wanted) {
           const responseMaps = out.visResponse && result?.responseMaps ? result.responseMaps : undefined;
           await drawing.draw(index, frame, { box, score: result?.score, responseMaps });
         }
         progress?.tick(index + 1, seconds);
+        out.onFrame?.(index + 1, seconds);
       },
     }),
   );
   await drawing.close();
-  const { boxPath } = await writer.finish();
+  const boxPath = writer && (await writer.finish()).boxPath;
+  return sequenceRun(seq, run.boxes, run.seconds, run.fps, boxPath);
+}
+
+/** A tracked sequence's summary, scored against its ground truth where there is one. */
+export function sequenceRun(seq: Sequence, boxes: Box[], seconds: number[], fps: number, boxPath: string | null): SequenceRun {
   const metrics = seq.groundTruth
     ? evaluateSequence(
-        run.boxes,
+        boxes,
         seq.groundTruth.map((b) => b ?? [NaN, NaN, NaN, NaN]),
       )
     : null;
   return {
     name: seq.name,
-    frames: run.boxes.length,
-    boxes: run.boxes,
-    seconds: run.seconds,
-    initSeconds: run.seconds[0],
-    fps: run.fps,
+    frames: boxes.length,
+    boxes,
+    seconds,
+    initSeconds: seconds[0],
+    fps,
     metrics,
     boxPath,
     firstFrame: seq.firstFrame,

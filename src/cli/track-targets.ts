@@ -27,7 +27,7 @@ export const targetResultName = (seq: string, k: number) => `${seq}.${k}`;
  * Tracks `boxes` (0-based) through the sequence. Each target's time file holds the frame's time,
  * which all targets share (one submission per frame).
  */
-export async function trackTargets(tracker: MultiTracker, seq: Sequence, boxes: readonly Box[], out: RunOutputs): Promise<TargetsRun> {
+export async function trackTargets(tracker: MultiTracker, seq: Sequence, boxes: readonly Box[], out: RunOutputs & { outDir: string }): Promise<TargetsRun> {
   const writers = boxes.map((_, k) => new ResultWriter(out.outDir, targetResultName(seq.name, k + 1), out.layout));
   const drawing = openDrawing(seq, out);
   const run: TargetsResult = await withProgress(seq, out, (progress) =>

@@ -6,6 +6,7 @@ import { type Box, checkBoxSize, fromOneBased } from '../io/box.ts';
 import { parseBoxList } from '../io/groundtruth.ts';
 import { type DatasetEntry, type DatasetKind, openDataset, parseDatasetKind } from '../io/datasets/index.ts';
 import { openSequence, type Sequence } from '../io/sequence.ts';
+import { DEFAULT_QUEUE_NAME } from '../queue/job.ts';
 import { createEngine, type Engine } from '../runtime/engine.ts';
 import { defaultConfig, paperConfig, type Profile } from '../tracker/config.ts';
 import type { SelectionOverride } from '../tracker/selection.ts';
@@ -46,7 +47,10 @@ tadt track <dataset-root> --all [options]
                        VOT root, ope otherwise
   --vis DIR            annotated PNG frames;  --video FILE.gif|.mp4 an animation;  --vis-response maps too
   --adapter NAME       pick a WebGPU adapter by name
-  --quiet  --json`;
+  --quiet  --json
+  --queue URL          with --all: one job per sequence on a BullMQ queue at URL (redis://HOST:PORT/N), tracked by
+                       \`tadt worker\`s on other machines, results written here as above (tadt worker --help)
+  --queue-name NAME    the queue's name (default ${DEFAULT_QUEUE_NAME}): one per dataset run sharing a server`;
 
 export async function trackCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -74,6 +78,8 @@ export async function trackCommand(argv: string[]): Promise<void> {
       adapter: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      queue: { type: 'string' },
+      'queue-name': { type: 'string', default: DEFAULT_QUEUE_NAME },
       help: { type: 'boolean', default: false },
     },
   });
@@ -94,6 +100,7 @@ export async function trackCommand(argv: string[]): Promise<void> {
     start: values.start ? positiveInt('--start', values.start) : undefined,
     end: values.end ? positiveInt('--end', values.end) : undefined,
   };
+  if (values.queue !== undefined && !values.all) throw new Error(`--queue ${values.queue}: needs --all (it spreads a dataset's sequences over machines)`);
   // Inputs are checked before the weights and the GPU are set up (seconds), so that a typo fails at once.
   if (values.layout !== undefined && !values.all) throw new Error('--layout names the layout of a dataset root: use it with --all');
   const single = values.all ? null : openSequence(positionals[0], open);
@@ -112,6 +119,16 @@ export async function trackCommand(argv: string[]): Promise<void> {
     return false;
   });
   if (todo.length === 0) return;
+  if (values.queue !== undefined) {
+    if (supervised) throw new Error('--queue runs the one-pass experiment; the supervised experiment (VOT roots) runs locally');
+    // Loaded only here: a local run needs no queue client.
+    const { trackOnQueue } = await import('./track-queue.ts');
+    return trackOnQueue({
+      url: values.queue, queueName: values['queue-name'], root: positionals[0], entries: todo, layout, open, config, selection,
+      weights: values.weights, outDir: values.out, quiet: values.quiet,
+      localOnly: (['vis', 'video', 'vis-response', 'json', 'adapter'] as const).filter((k) => values[k]).map((k) => `--${k}`),
+    });
+  }
   if (dataset && !values.quiet && !values.json) {
     const how = `${supervised ? 'supervised' : 'one-pass'} experiment`;
     console.error(`${dataset.root}: ${dataset.kind} layout, ${todo.length} of ${entries.length} sequences to track, ${how}`);
@@ -143,7 +160,7 @@ export async function trackCommand(argv: string[]): Promise<void> {
           } else console.log(supervisedSummary(run, engine.adapterName));
           continue;
         }
-        const outputs: RunOutputs = {
+        const outputs: RunOutputs & { outDir: string } = {
           outDir: values.out,
           layout,
           visDir: values.vis && (values.all ? join(values.vis, seq.name) : values.vis),
@@ -166,7 +183,7 @@ export async function trackCommand(argv: string[]): Promise<void> {
             ...runJson(run),
             auc: run.metrics?.auc ?? null,
             precision: run.metrics?.precision ?? null,
-            results: resolve(run.boxPath),
+            results: run.boxPath && resolve(run.boxPath),
             video: run.video && {
               file: run.video.path,
               fps: run.video.fps,
@@ -210,7 +227,7 @@ async function withTracker<T>(engine: Engine, options: TrackerOptions, use: (tra
   }
 }
 
-async function trackMany(engine: Engine, options: TrackerOptions, seq: Sequence, boxes: Box[], outputs: RunOutputs): Promise<TargetsRun> {
+async function trackMany(engine: Engine, options: TrackerOptions, seq: Sequence, boxes: Box[], outputs: RunOutputs & { outDir: string }): Promise<TargetsRun> {
   const tracker = await createMultiTracker(engine, options);
   try {
     return await trackTargets(tracker, seq, boxes, outputs);
