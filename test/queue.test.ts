@@ -200,7 +200,7 @@ describe('tadt track --queue and tadt worker (BullMQ on a real redis-server)', (
     try {
       const run = await spawnTadt(['track', data(), '--all', '--queue', redis.url, ...queueName, '--out', out, ...TRACK], env).done;
       expect(run.code).to.equal(1);
-      for (const s of SEQUENCES) expect(run.stderr).to.contain(`tadt track: ${s}: on worker w9: ${join(empty, s)}: not a directory\n`);
+      for (const s of SEQUENCES) expect(run.stderr).to.contain(`tadt track: ${s}: on worker w9: ${join(empty, s)}: no such folder or video file\n`);
       expect(run.stderr.trim().split('\n').at(-1)).to.equal(
         `tadt track: 4 of 4 sequences failed (no results written): ${SEQUENCES.join(', ')}`,
       );
