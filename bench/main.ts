@@ -1,6 +1,6 @@
 // npm run bench -- <kernels|backbone|track|peers> [--json] [--filter TEXT] [--runs N] [bench-specific options]
 import { parseArgs } from 'node:util';
-import { createEngine } from '../src/runtime/engine.ts';
+import { createEngine } from '../src/host/node-engine.ts';
 import { benchKernels } from './kernels.ts';
 
 const { positionals, values } = parseArgs({

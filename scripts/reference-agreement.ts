@@ -14,11 +14,12 @@ import {
   trackAgainstReference,
 } from '../src/eval/reference.ts';
 import { sharedPath } from '../src/eval/shared-data.ts';
-import { createEngine } from '../src/runtime/engine.ts';
+import { createEngine } from '../src/host/node-engine.ts';
 import { withFile } from '../src/weights/files.ts';
 import { looksLikeMat } from '../src/weights/mat.ts';
 import { resolveWeights } from '../src/weights/resolve.ts';
-import { readVggMat, type VggWeights } from '../src/weights/vgg.ts';
+import { readVggMat } from '../src/weights/mat-file.ts';
+import type { VggWeights } from '../src/weights/vgg.ts';
 
 const HELP = `npx tsx scripts/reference-agreement.ts [options]
   --sequences A,B   reference sequences (default ${REFERENCE_SEQUENCES.join(',')})

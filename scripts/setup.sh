@@ -44,6 +44,32 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 # ---------------------------------------------------------------------------------------------------
 
+# --- chromium: the browser of the web page's tests (headless WebGPU on its bundled SwiftShader) ---
+# Debian's chromium >= 156 comes from bookworm-security, which apt normally has; installed only where
+# missing, as root on Debian. Elsewhere it says what to install and goes on: only the browser tests
+# need it, and they fail saying so.
+ensure_chromium() {
+  local binary=/usr/lib/chromium/chromium
+  [ -x "$binary" ] && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || [ ! -r /etc/debian_version ]; then
+    echo "setup: $binary is missing; the browser tests need Debian's chromium (>= 156): apt-get install chromium, as root." >&2
+    return 0
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  local candidate
+  candidate=$(apt-cache policy chromium | awk '/Candidate:/ { print $2 }')
+  case "$candidate" in
+    ''|'(none)') echo "setup: apt has no chromium package; the browser tests need Debian's chromium (>= 156)." >&2; return 0 ;;
+  esac
+  if [ "${candidate%%.*}" -lt 156 ] 2>/dev/null; then
+    echo "setup: apt offers chromium $candidate; the browser tests were made with 156 (bookworm-security)." >&2
+  fi
+  apt-get install -y -qq chromium >/dev/null
+}
+ensure_chromium
+# --- end chromium ---
+
 if node scripts/probe-adapter.mjs 2>/dev/null; then
   exit 0
 fi

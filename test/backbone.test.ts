@@ -10,7 +10,8 @@ import { maxpool2x2Cpu } from '../src/reference/maxpool.ts';
 import { createBackbone, maxBackboneBatch } from '../src/tracker/backbone.ts';
 import type { Box } from '../src/io/box.ts';
 import { stateFromBox, toRescaledBox } from '../src/tracker/geometry.ts';
-import { readVggMat, VGG_CONV_LAYERS, type VggLayer, type VggWeights } from '../src/weights/vgg.ts';
+import { readVggMat } from '../src/weights/mat-file.ts';
+import { VGG_CONV_LAYERS, type VggLayer, type VggWeights } from '../src/weights/vgg.ts';
 import { expectClose } from './helpers/close.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
@@ -138,7 +139,7 @@ describe('backbone (VGG-16 conv1_1..conv4_3, stride 4)', () => {
   // 0..4e-6 (a few of the 1.04M values sit at zero). Tolerances: sums 1e-5, max 1e-4, frac_pos 5e-5.
   itShared('reproduces the reference relu4_1 / relu4_3 checksums on Skiing frame 1 (180x180, shared weights)', async () => {
     const ref = JSON.parse(readFileSync(sharedPath('data', 'reference', 'tadt-python', 'Skiing.json'), 'utf8'));
-    const mat = readVggMat(sharedPath('weights', 'vgg16-synthetic-conv4.mat'));
+    const mat = await readVggMat(sharedPath('weights', 'vgg16-synthetic-conv4.mat'));
     const frame = await decodeImage(readFileSync(sharedPath('data', 'otb', 'Skiing', 'img', '0001.jpg')), '0001.jpg');
     const resized = frameResizeCpu(frame.data, frame.width, frame.height, ref.re_scale, 'cv2-bilinear');
     const [x, y, w, h] = ref.frames[0].box0 as Box;

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResultWriter, formatCoord, writeFileAtomic } from '../src/io/atomic.ts';
+import { ResultWriter, writeFileAtomic } from '../src/io/atomic.ts';
+import { formatCoord } from '../src/io/result-lines.ts';
 import { tempDir } from './helpers/temp.ts';
 
 async function rejects(p: Promise<unknown>): Promise<void> {

@@ -11,7 +11,8 @@ import {
 } from '../src/eval/reference.ts';
 import { sharedPath } from '../src/eval/shared-data.ts';
 import { defaultConfig } from '../src/tracker/config.ts';
-import { readVggMat, type VggWeights } from '../src/weights/vgg.ts';
+import { readVggMat } from '../src/weights/mat-file.ts';
+import type { VggWeights } from '../src/weights/vgg.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { describeShared } from './helpers/shared.ts';
 
@@ -50,8 +51,8 @@ describe('eval/reference: comparison rules', () => {
 // 8 tracked frames each, about 50 s on lavapipe. scripts/reference-agreement.ts runs all five, whole.
 describeShared('reference agreement with the PyTorch port (shared synthetic weights)', () => {
   let weights: VggWeights;
-  before(() => {
-    weights = readVggMat(sharedPath('weights', 'vgg16-synthetic-conv4.mat'));
+  before(async () => {
+    weights = await readVggMat(sharedPath('weights', 'vgg16-synthetic-conv4.mat'));
   });
 
   for (const [sequence, inject] of [['Skiing', true], ['DragonBaby', true], ['Couple', false]] as const) {

@@ -5,7 +5,9 @@ import { fill } from '../src/kernels/fill.ts';
 import { fillCpu } from '../src/reference/fill.ts';
 import { GpuError } from '../src/runtime/errors.ts';
 import { BufferPool } from '../src/runtime/buffer-pool.ts';
+import { createEngine } from '../src/host/node-engine.ts';
 import { gpuEngine } from './helpers/gpu.ts';
+import { rejects } from './helpers/rejects.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
@@ -14,6 +16,21 @@ describe('runtime', () => {
     const engine = await gpuEngine();
     expect(engine.adapterName).to.be.a('string').and.not.be.empty;
     expect(engine.device.limits.maxStorageBufferBindingSize).to.be.at.least(128 * 1024 * 1024);
+  });
+
+  it('gives the tests a device with WebGPU\'s default limits, and raises them only on request', async () => {
+    const limits = (await gpuEngine()).device.limits;
+    expect([limits.maxComputeInvocationsPerWorkgroup, limits.maxStorageBuffersPerShaderStage, limits.maxComputeWorkgroupStorageSize,
+      limits.maxStorageBufferBindingSize, limits.maxBufferSize]).to.deep.equal([256, 8, 16384, 2 ** 27, 2 ** 28]);
+    const raised = await createEngine();
+    try {
+      for (const name of ['maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage', 'maxStorageBufferBindingSize'] as const) {
+        expect(raised.device.limits[name], name).to.equal(raised.adapter.limits[name]);
+      }
+    } finally {
+      await raised.destroy();
+    }
+    await rejects(createEngine({ limits: 'all' as 'default' }), /limits: "all" is neither 'adapter' nor 'default'/);
   });
 
   it('round-trips uploads of odd byte sizes', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Frame } from '../src/io/frame.ts';
-import { createEngine, type Engine } from '../src/runtime/engine.ts';
+import { createEngine } from '../src/host/node-engine.ts';
+import type { Engine } from '../src/runtime/engine.ts';
 import { defaultConfig, type TadtConfig } from '../src/tracker/config.ts';
 import type { Box } from '../src/io/box.ts';
 import { createTracker, type InitReport, type Tracker, type UpdateResult } from '../src/tracker/tadt.ts';

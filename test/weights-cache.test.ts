@@ -8,6 +8,7 @@ import type { VggLayerSpec, VggWeights } from '../src/weights/vgg.ts';
 import { SHARED_HWIO_SHA256, SHARED_MAT_SHA256, sharedWeightsMat, writeIn } from './helpers/mat-writer.ts';
 import { tempDir } from './helpers/temp.ts';
 import { itShared } from './helpers/shared.ts';
+import { rejects } from './helpers/rejects.ts';
 
 const SMALL: VggLayerSpec[] = [{ name: 'conv1_1', cin: 3, cout: 4 }, { name: 'conv1_2', cin: 4, cout: 5 }];
 
@@ -25,10 +26,10 @@ function expectSameLayers(a: VggWeights, b: VggWeights): void {
 describe('weights: converted cache (TADTW001)', () => {
   const small = syntheticVggWeights({ specs: SMALL });
 
-  it('round-trips weights, header and source, with 64-byte aligned data', () => {
+  it('round-trips weights, header and source, with 64-byte aligned data', async () => {
     const dir = tempDir();
     const path = join(dir, 'w.tadtw');
-    const header = writeWeightCache(path, small);
+    const header = await writeWeightCache(path, small);
     expect(readdirSync(dir)).to.deep.equal(['w.tadtw']);
     const bytes = readFileSync(path);
     expect(bytes.toString('latin1', 0, 8)).to.equal(CACHE_MAGIC);
@@ -37,62 +38,60 @@ describe('weights: converted cache (TADTW001)', () => {
     expect(json.dataOffset % 64).to.equal(0);
     expect(json.layers.map((l: { layout: string }) => l.layout)).to.deep.equal(['HWIO', 'HWIO']);
     expect(bytes.length).to.equal(json.dataOffset + json.dataBytes);
-    const back = readWeightCache(path);
+    const back = await readWeightCache(path);
     expectSameLayers(back, small);
     expect(back.synthetic).to.equal(true);
     expect(back.source).to.deep.equal(small.source);
   });
 
-  it('replaces an existing cache', () => {
+  it('replaces an existing cache', async () => {
     const dir = tempDir();
     const path = join(dir, 'w.tadtw');
-    writeWeightCache(path, syntheticVggWeights({ specs: SMALL, seed: 1 }));
-    writeWeightCache(path, small);
-    expectSameLayers(readWeightCache(path), small);
+    await writeWeightCache(path, syntheticVggWeights({ specs: SMALL, seed: 1 }));
+    await writeWeightCache(path, small);
+    expectSameLayers(await readWeightCache(path), small);
     expect(readdirSync(dir)).to.deep.equal(['w.tadtw']);
   });
 
-  it('leaves no temp file when the write fails', () => {
+  it('leaves no temp file when the write fails', async () => {
     const dir = tempDir();
     const path = join(dir, 'taken');
     mkdirSync(join(path, 'inside'), { recursive: true }); // renaming onto a non-empty directory fails
-    expect(() => writeWeightCache(path, small)).to.throw();
+    await rejects(writeWeightCache(path, small), /.+/);
     expect(readdirSync(dir)).to.deep.equal(['taken']);
   });
 
   describe('rejects bad files, naming them', () => {
     const dir = tempDir();
     let bytes: Buffer;
-    before(() => {
-      writeWeightCache(join(dir, 'good.tadtw'), small);
+    before(async () => {
+      await writeWeightCache(join(dir, 'good.tadtw'), small);
       bytes = readFileSync(join(dir, 'good.tadtw'));
     });
     const bad = (name: string, content: Buffer): string => writeIn(dir, name, content);
 
-    it('truncated', () => {
+    it('truncated', async () => {
       const p = bad('cut.tadtw', bytes.subarray(0, bytes.length - 100));
-      expect(() => readWeightCache(p)).to.throw(CacheError,
-        new RegExp(`${p}: not a valid weight cache: truncated: ${bytes.length - 100} bytes, the header describes ${bytes.length}`));
+      expect(await rejects(readWeightCache(p), new RegExp(`${p}: not a valid weight cache: truncated: ${bytes.length - 100} bytes, the header describes ${bytes.length}`))).to.be.instanceOf(CacheError);
       const q = bad('cut-header.tadtw', bytes.subarray(0, 40));
-      expect(() => readWeightCache(q)).to.throw(CacheError, /cut-header\.tadtw: .*truncated header/);
+      expect(await rejects(readWeightCache(q), /cut-header\.tadtw: .*truncated header/)).to.be.instanceOf(CacheError);
     });
 
-    it('wrong magic, broken header, flipped data bit, trailing bytes, missing file', () => {
+    it('wrong magic, broken header, flipped data bit, trailing bytes, missing file', async () => {
       const magic = Buffer.from(bytes);
       magic.write('TADTW999', 0, 'latin1');
-      expect(() => readWeightCache(bad('magic.tadtw', magic))).to.throw(CacheError, /magic\.tadtw: .*missing magic "TADTW001"/);
+      expect(await rejects(readWeightCache(bad('magic.tadtw', magic)), /magic\.tadtw: .*missing magic "TADTW001"/)).to.be.instanceOf(CacheError);
       const json = Buffer.from(bytes);
       json.write('#', 12, 'latin1');
-      expect(() => readWeightCache(bad('json.tadtw', json))).to.throw(CacheError, /json\.tadtw: .*corrupt JSON header/);
+      expect(await rejects(readWeightCache(bad('json.tadtw', json)), /json\.tadtw: .*corrupt JSON header/)).to.be.instanceOf(CacheError);
       const flipped = Buffer.from(bytes);
       flipped[flipped.length - 7]! ^= 0x10;
-      expect(() => readWeightCache(bad('flip.tadtw', flipped))).to.throw(CacheError, /flip\.tadtw: .*checksum mismatch/);
-      expect(() => readWeightCache(bad('long.tadtw', Buffer.concat([bytes, Buffer.alloc(4)]))))
-        .to.throw(CacheError, /long\.tadtw: .*4 unexpected bytes after the data/);
-      expect(() => readWeightCache(join(dir, 'none.tadtw'))).to.throw(CacheError, /none\.tadtw: cannot read weight cache/);
+      expect(await rejects(readWeightCache(bad('flip.tadtw', flipped)), /flip\.tadtw: .*checksum mismatch/)).to.be.instanceOf(CacheError);
+      expect(await rejects(readWeightCache(bad('long.tadtw', Buffer.concat([bytes, Buffer.alloc(4)]))), /long\.tadtw: .*4 unexpected bytes after the data/)).to.be.instanceOf(CacheError);
+      expect(await rejects(readWeightCache(join(dir, 'none.tadtw')), /none\.tadtw: cannot read weight cache/)).to.be.instanceOf(CacheError);
     });
 
-    it('a well-formed header that does not fit the data', () => {
+    it('a well-formed header that does not fit the data', async () => {
       const withHeader = (edit: (h: { dataOffset: number; layers: Record<string, number>[] }) => void): Buffer => {
         const out = Buffer.from(bytes);
         const header = JSON.parse(out.toString('utf8', 12, 12 + out.readUInt32LE(8)));
@@ -104,9 +103,9 @@ describe('weights: converted cache (TADTW001)', () => {
         return out;
       };
       const far = bad('far.tadtw', withHeader((h) => { h.layers[1]!.biasOffset = 1e6; }));
-      expect(() => readWeightCache(far, { verify: false })).to.throw(CacheError, /far\.tadtw: .*layer conv1_2 bias lies outside the data/);
+      expect(await rejects(readWeightCache(far, { verify: false }), /far\.tadtw: .*layer conv1_2 bias lies outside the data/)).to.be.instanceOf(CacheError);
       const shape = bad('shape.tadtw', withHeader((h) => { h.layers[0]!.cout = 5; }));
-      expect(() => readWeightCache(shape)).to.throw(CacheError, /shape\.tadtw: .*layer conv1_1 has inconsistent shape/);
+      expect(await rejects(readWeightCache(shape), /shape\.tadtw: .*layer conv1_1 has inconsistent shape/)).to.be.instanceOf(CacheError);
     });
   });
 
@@ -120,7 +119,7 @@ describe('weights: converted cache (TADTW001)', () => {
       kind: 'matconvnet', file: 'vgg16-synthetic-conv4.mat', sha256: SHARED_MAT_SHA256,
     });
     const t0 = performance.now();
-    const cached = readWeightCache(out);
+    const cached = await readWeightCache(out);
     const ms = performance.now() - t0;
     console.log(`      readWeightCache (${(readFileSync(out).length / 1e6).toFixed(1)} MB, checksum verified): ${ms.toFixed(0)} ms`);
     expect(ms).to.be.below(1000);

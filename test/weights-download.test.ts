@@ -77,7 +77,7 @@ describe('weights: download', () => {
     expect(result.bytes).to.equal(fixture.length);
     expect(readdirSync(dir)).to.deep.equal(['vgg16-conv4.tadtw']);
     expect(seen.at(-1)).to.deep.equal([fixture.length, fixture.length]);
-    const w = readWeightCache(dest);
+    const w = await readWeightCache(dest);
     expect(w.source).to.deep.equal({ kind: 'matconvnet', file: 'vgg.mat', sha256 });
     expect(weightAt(w.layers[7]!, 9, 200, 2, 1)).to.equal(value(7, 2, 1, 200, 9));
     expect(w.layers[9]!.bias[500]).to.equal(Math.fround(9.5));
@@ -122,7 +122,7 @@ describe('weights: download', () => {
     await expectFailure({ url: `${base}/text.mat`, md5: textMd5 }, /not a MAT-file/);
   });
 
-  it('formats a progress line', () => {
+  it('formats a progress line', async () => {
     expect(formatProgress(264_000_000, 528_000_000, 20, 10))
       .to.equal('[#####-----]  50.0%  264.0/528.0 MB  13.2 MB/s  ETA 00:20');
     expect(formatProgress(0, 528_000_000, 0, 4)).to.equal('[----]   0.0%  0.0/528.0 MB  0.0 MB/s  ETA --:--');

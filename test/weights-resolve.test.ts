@@ -13,7 +13,7 @@ import { itShared } from './helpers/shared.ts';
 describe('weights: resolveWeights', () => {
   const dir = tempDir();
   const fullCache = join(dir, 'full.tadtw');
-  before(() => writeWeightCache(fullCache, syntheticVggWeights({ seed: 99 })));
+  before(async () => await writeWeightCache(fullCache, syntheticVggWeights({ seed: 99 })));
   const envWith = (name: string): NodeJS.ProcessEnv => ({ TADT_WEIGHTS_DIR: join(dir, name) });
 
   it('falls back to synthetic weights with a loud warning when nothing is installed', async () => {
@@ -29,7 +29,7 @@ describe('weights: resolveWeights', () => {
 
   it('loads the installed default cache', async () => {
     const env = envWith('installed');
-    writeWeightCache(defaultCachePath(env), readWeightCache(fullCache));
+    await writeWeightCache(defaultCachePath(env), await readWeightCache(fullCache));
     const w = await resolveWeights({ env });
     expect(w.path).to.equal(defaultCachePath(env));
     expect(w.warning).to.equal(undefined);
@@ -66,7 +66,7 @@ describe('weights: resolveWeights', () => {
     await expectReject(resolveWeights({ weights: junk }), /junk\.tadtw: neither a MAT-file nor a TADTW001 weight cache/);
     await expectReject(resolveWeights({ weights: join(dir, 'missing.mat') }), /missing\.mat: cannot open weights/);
     const small = join(dir, 'small.tadtw');
-    writeWeightCache(small, syntheticVggWeights({ specs: [{ name: 'conv1_1', cin: 3, cout: 4 }] }));
+    await writeWeightCache(small, syntheticVggWeights({ specs: [{ name: 'conv1_1', cin: 3, cout: 4 }] }));
     await expectReject(resolveWeights({ weights: small }),
       /small\.tadtw: layer 1 should be conv1_1 \(Cin 3, Cout 64\), found conv1_1 \(Cin 3, Cout 4\)/);
   });

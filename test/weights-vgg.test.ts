@@ -2,11 +2,13 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { MatError, parseMat } from '../src/weights/mat.ts';
 import {
-  extractVgg, parameterCount, readVggMat, VGG_CONV_LAYERS, weightAt, type VggLayerSpec,
+  extractVgg, parameterCount, VGG_CONV_LAYERS, weightAt, type VggLayerSpec,
 } from '../src/weights/vgg.ts';
+import { readVggMat } from '../src/weights/mat-file.ts';
 import { cell, char, matFile, num, SHARED_HWIO_SHA256, sharedWeightsMat, simplenn, struct, writeIn, type SimplennOptions } from './helpers/mat-writer.ts';
 import { tempDir } from './helpers/temp.ts';
 import { itShared } from './helpers/shared.ts';
+import { rejects } from './helpers/rejects.ts';
 
 const SMALL: VggLayerSpec[] = [
   { name: 'conv1_1', cin: 3, cout: 4 }, { name: 'conv1_2', cin: 4, cout: 5 }, { name: 'conv2_1', cin: 5, cout: 2 },
@@ -15,14 +17,14 @@ const SMALL: VggLayerSpec[] = [
 const value: SimplennOptions['value'] = (l, ky, kx, ci, co) => 10000 * l + 100 * co + 10 * ci + 3 * ky + kx;
 const bias = (l: number, co: number): number => -(l * 10 + co) - 0.5;
 
-function extract(bytes: Buffer, specs: VggLayerSpec[] = SMALL) {
-  return extractVgg(parseMat(bytes, 'net.mat'), { file: 'net.mat', specs });
+async function extract(bytes: Buffer, specs: VggLayerSpec[] = SMALL) {
+  return extractVgg(await parseMat(bytes, 'net.mat'), { file: 'net.mat', specs });
 }
 
 describe('weights: VGG extraction from MatConvNet simplenn', () => {
-  it('lays W(ky,kx,ci,co) out as HWIO row-major, without flipping', () => {
+  it('lays W(ky,kx,ci,co) out as HWIO row-major, without flipping', async () => {
     for (const compress of [false, true]) {
-      const w = extract(simplenn(SMALL, { value, bias, compress }));
+      const w = await extract(simplenn(SMALL, { value, bias, compress }));
       expect(w.layers.map((l) => [l.name, l.cin, l.cout])).to.deep.equal(SMALL.map((s) => [s.name, s.cin, s.cout]));
       expect(w.synthetic).to.equal(false);
       expect(w.source).to.deep.equal({ kind: 'matconvnet', file: 'net.mat' });
@@ -44,46 +46,43 @@ describe('weights: VGG extraction from MatConvNet simplenn', () => {
     }
   });
 
-  it('accepts b stored as [Cout, 1]', () => {
-    const w = extract(simplenn(SMALL, { value, bias, biasColumn: true }));
+  it('accepts b stored as [Cout, 1]', async () => {
+    const w = await extract(simplenn(SMALL, { value, bias, biasColumn: true }));
     expect(w.layers[1]!.bias[4]).to.equal(bias(1, 4));
   });
 
-  it('reads the older filters/biases fields', () => {
+  it('reads the older filters/biases fields', async () => {
     const layer = struct({
       name: char('conv1_1'), type: char('conv'),
       filters: num('single', [3, 3, 3, 4], new Float32Array(108).fill(2)), biases: num('single', [1, 4], [1, 2, 3, 4]),
     });
-    const w = extract(matFile([{ name: 'layers', value: cell([1, 1], [layer]) }]), SMALL.slice(0, 1));
+    const w = await extract(matFile([{ name: 'layers', value: cell([1, 1], [layer]) }]), SMALL.slice(0, 1));
     expect(w.layers[0]!.weight[107]).to.equal(2);
     expect(Array.from(w.layers[0]!.bias)).to.deep.equal([1, 2, 3, 4]);
   });
 
-  it('names a missing layer', () => {
+  it('names a missing layer', async () => {
     const specs = [...SMALL, { name: 'conv3_1', cin: 2, cout: 2 }];
-    expect(() => extract(simplenn(SMALL, { value }), specs))
-      .to.throw(MatError, /net\.mat: layer conv3_1 not found \(layers present: conv1_1, relu1_1, conv1_2/);
+    expect(await rejects(extract(simplenn(SMALL, { value }), specs), /net\.mat: layer conv3_1 not found \(layers present: conv1_1, relu1_1, conv1_2/)).to.be.instanceOf(MatError);
   });
 
-  it('names a layer with the wrong shape', () => {
+  it('names a layer with the wrong shape', async () => {
     const wide = num('single', [3, 3, 4, 6], new Float32Array(9 * 4 * 6));
-    expect(() => extract(simplenn(SMALL, { value, override: { conv1_2: wide } })))
-      .to.throw(MatError, /net\.mat: layer conv1_2: W has shape \[3,3,4,6\], expected \[3,3,4,5\]/);
+    expect(await rejects(extract(simplenn(SMALL, { value, override: { conv1_2: wide } })), /net\.mat: layer conv1_2: W has shape \[3,3,4,6\], expected \[3,3,4,5\]/)).to.be.instanceOf(MatError);
     const ints = num('int8', [3, 3, 3, 4], new Int8Array(108));
-    expect(() => extract(simplenn(SMALL, { value, override: { conv1_1: ints } })))
-      .to.throw(MatError, /layer conv1_1: W is int8 \[3,3,3,4\], expected single/);
+    expect(await rejects(extract(simplenn(SMALL, { value, override: { conv1_1: ints } })), /layer conv1_1: W is int8 \[3,3,3,4\], expected single/)).to.be.instanceOf(MatError);
   });
 
-  it('rejects a file without a layers cell', () => {
+  it('rejects a file without a layers cell', async () => {
     const path = writeIn(tempDir(), 'meta-only.mat', matFile([{ name: 'meta', value: struct({ x: char('y') }) }]));
-    expect(() => readVggMat(path)).to.throw(MatError, /meta-only\.mat: no variable "layers" \(the file holds: meta\)/);
+    expect(await rejects(readVggMat(path), /meta-only\.mat: no variable "layers" \(the file holds: meta\)/)).to.be.instanceOf(MatError);
   });
 
   describe('the third-party synthetic VGG-16 file (scipy.io.savemat)', () => {
-    itShared('loads with the real shapes and the values scipy reads', () => {
+    itShared('loads with the real shapes and the values scipy reads', async () => {
       const path = sharedWeightsMat(); // fails, naming the expected path, when the file is missing
       const t0 = performance.now();
-      const w = readVggMat(path);
+      const w = await readVggMat(path);
       const ms = performance.now() - t0;
       console.log(`      read + extract ${path}: ${ms.toFixed(0)} ms`);
       expect(w.layers.map((l) => [l.name, l.cin, l.cout]))

@@ -1,4 +1,4 @@
-import { createEngine } from '../runtime/engine.ts';
+import { createEngine } from '../host/node-engine.ts';
 
 export async function infoCommand(): Promise<void> {
   const engine = await createEngine();

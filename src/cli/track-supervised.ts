@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runSupervised, type InitUpdateTracker, type SupervisedRun } from '../eval/supervised.ts';
 import { formatVotRecord } from '../eval/vot.ts';
-import { joinLines, writeFileAtomic } from '../io/atomic.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { joinLines } from '../io/result-lines.ts';
 import { openFrames, type Sequence } from '../io/sequence.ts';
 
 /** pysot's VOT layout: `<out>/baseline/<seq>/<seq>_001.txt`, the time file beside it. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../runtime/engine.ts';
+import { createEngine } from '../host/node-engine.ts';
 import { DEFAULT_QUEUE_NAME } from '../queue/job.ts';
 import { checkRedis, parseRedisUrl } from '../queue/redis.ts';
 import { startWorker } from '../queue/worker.ts';

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { mulberry32 } from '../util/random.ts';
-import { formatBoxLine, joinLines } from '../io/atomic.ts';
+import { resultText } from '../io/result-lines.ts';
 import type { Box } from '../io/box.ts';
-import type { Frame } from '../io/frame.ts';
+import type { Frame } from '../io/rgb-frame.ts';
 import { toPng } from '../vis/raster.ts';
 import { FloatCanvas, paintBox, type Rgb, valueNoise } from './paint.ts';
 
@@ -117,6 +117,6 @@ export async function writeDemoSequence(
   const paths = frames.map((_, i) => join(dir, 'img', `${String(i + 1).padStart(digits, '0')}.png`));
   await Promise.all(frames.map((f, i) => writeFile(paths[i], toPng(f))));
   const groundTruthFile = join(dir, 'groundtruth_rect.txt');
-  await writeFile(groundTruthFile, joinLines(boxes.map(formatBoxLine)));
+  await writeFile(groundTruthFile, resultText(boxes));
   return { dir, frames: paths, groundTruthFile };
 }

@@ -1,4 +1,4 @@
-import { formatCoord } from '../io/atomic.ts';
+import { formatCoord } from '../io/result-lines.ts';
 import { parseNumberToken, type Region } from '../io/groundtruth.ts';
 import { type Bounds, regionOverlap } from './region.ts';
 

@@ -1,6 +1,7 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type Box, toOneBased } from './box.ts';
+import type { Box } from './box.ts';
+import { formatBoxLine, joinLines } from './result-lines.ts';
 
 /**
  * Writes through a temporary file in the same folder (so rename cannot cross filesystems),
@@ -23,19 +24,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw e;
   }
 }
-
-/** Up to 4 decimals without trailing zeros, so integer ground truth round-trips as written. */
-export function formatCoord(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const s = v.toFixed(4).replace(/\.?0+$/, '');
-  return s === '-0' ? '0' : s;
-}
-
-/** One result/ground-truth line: a 0-based box written 1-based as `x,y,w,h`. */
-export const formatBoxLine = (box: Box): string => toOneBased(box).map(formatCoord).join(',');
-
-/** Joins lines with a newline after each, as the dataset files have. */
-export const joinLines = (xs: readonly string[]): string => xs.map((x) => `${x}\n`).join('');
 
 /**
  * Where a sequence's results go. `otb`: `<out>/<name>.txt` and `<name>_time.txt` (got10k's OTB

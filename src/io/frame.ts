@@ -1,20 +1,12 @@
+// Decoding image files into Frames in Node (sharp for JPEG, pngjs for PNG).
 import { readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { FrameError } from './errors.ts';
+import { type Frame, toRgbFrame } from './rgb-frame.ts';
 
-export { FrameError };
-
-/** RGB8, row-major, 3 bytes per pixel, no padding: the layout the GPU upload expects. */
-export type Frame = { width: number; height: number; data: Uint8Array };
-
-/** Pixel buffers from other APIs (canvas ImageData is RGBA, masks are grey). */
-export type RawPixels = {
-  width: number;
-  height: number;
-  data: Uint8Array | Uint8ClampedArray;
-  channels: 1 | 3 | 4;
-};
+export { FrameError, toRgbFrame, type Frame };
+export type { RawPixels } from './rgb-frame.ts';
 
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -70,35 +62,6 @@ function decodePng(bytes: Uint8Array, fileName: string): Frame {
     throw new FrameError(fileName, `corrupt PNG: ${(e as Error).message}`);
   }
   return toRgbFrame({ width: png.width, height: png.height, data: png.data, channels: 4 });
-}
-
-/**
- * Converts grey or RGBA pixels to a Frame. Alpha is composited over black, so fully transparent
- * pixels become black rather than revealing whatever colour an encoder left under them.
- * With channels=3 and a Uint8Array the data is shared, not copied.
- */
-export function toRgbFrame(px: RawPixels): Frame {
-  const { width, height, data, channels } = px;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`toRgbFrame: bad size ${width}x${height}`);
-  }
-  if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new RangeError(`toRgbFrame: channels must be 1, 3 or 4, got ${channels}`);
-  }
-  const n = width * height;
-  if (data.length !== n * channels) {
-    throw new RangeError(`toRgbFrame: ${width}x${height}x${channels} needs ${n * channels} bytes, got ${data.length}`);
-  }
-  if (channels === 3 && data instanceof Uint8Array) return { width, height, data };
-  const out = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) {
-      if (channels === 1) out[i * 3 + c] = data[i];
-      else if (channels === 3) out[i * 3 + c] = data[i * 3 + c];
-      else out[i * 3 + c] = Math.round((data[i * 4 + c] * data[i * 4 + 3]) / 255);
-    }
-  }
-  return { width, height, data: out };
 }
 
 /** Reads a file, turning a missing path into a FrameError that names it. */

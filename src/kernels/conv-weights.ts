@@ -42,7 +42,7 @@ export function defaultConvVariant(engine: Engine): ConvVariant {
 
 /** The subgroup GEMM passes values among the 8 lanes of a workgroup, so subgroups must hold 8. */
 export function subgroupGemmSupported(engine: Engine): boolean {
-  return engine.device.features.has('subgroups') && (engine.adapter.info.subgroupMinSize ?? 0) >= 8;
+  return engine.adapterReport.subgroupSize >= 8;
 }
 
 /** Output-channel vec4s per GEMM column block. */

@@ -1,19 +1,19 @@
-import { availableParallelism } from 'node:os';
-import { create, globals } from 'webgpu';
 import { BufferPool } from './buffer-pool.ts';
 import { Dispatch, type DispatchSpec, type Step } from './dispatch.ts';
 import { GpuError, withErrorScopes } from './errors.ts';
+import { deviceLimits, type LimitsPolicy } from './limits.ts';
 import { PipelineCache } from './pipeline-cache.ts';
 import { type ShaderInterface, shaderInterface, writeParams } from './shader-interface.ts';
-import { loadShader } from './shaders.ts';
 import { bytesPerElement, type DType, Tensor } from './tensor.ts';
 
+/** The WGSL source of a shader by its file name in shaders/ (no extension): read from disk in Node, bundled in the browser. */
+export type ShaderSource = (name: string) => string;
+
+/** What both hosts accept; Node adds adapter and backend selection (host/node-engine.ts). */
 export interface EngineOptions {
-  /** Picks the adapter whose name contains this text (Dawn's `adapter=` flag). Env: TADT_ADAPTER. */
-  adapter?: string;
-  /** Dawn backend: vulkan, metal, d3d12, opengl, null. Env: TADT_BACKEND. */
-  backend?: string;
   powerPreference?: GPUPowerPreference;
+  /** 'adapter' (default): the adapter's own limits; 'default': WebGPU's defaults, as a browser on a GPU gives. */
+  limits?: LimitsPolicy;
 }
 
 export interface AdapterReport {
@@ -23,48 +23,24 @@ export interface AdapterReport {
   /** A CPU implementation (llvmpipe/lavapipe, SwiftShader): kernels pick their CPU-friendly variant. */
   software: boolean;
   features: string[];
+  /** Lanes per subgroup (smallest the adapter may use), or 0 without the subgroups feature on the device. */
+  subgroupSize: number;
 }
 
-export const NO_ADAPTER_HELP =
-  'No WebGPU adapter found. Run `npm run setup` (as root on Debian bookworm it installs Mesa 25 lavapipe ' +
-  'from bookworm-backports), or install a Vulkan driver for your GPU.';
-
 const OPTIONAL_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups'] as GPUFeatureName[];
-const LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupSizeZ',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBuffersPerShaderStage',
-] as const;
 
-Object.assign(globalThis, globals);
-
-/** Creates an engine: the Dawn instance, one adapter and one device, with pools and caches. */
-export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  // llvmpipe reads this when the driver loads; its default thread count made first dispatches ~50x slower.
-  process.env.LP_NUM_THREADS ??= String(availableParallelism());
-  const flags: string[] = [];
-  const backend = options.backend ?? process.env.TADT_BACKEND;
-  const adapterName = options.adapter ?? process.env.TADT_ADAPTER;
-  if (backend) flags.push(`backend=${backend}`);
-  if (adapterName) flags.push(`adapter=${adapterName}`);
-  const gpu = create(flags);
-  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
-  if (!adapter) throw new Error(NO_ADAPTER_HELP + (flags.length ? ` (flags: ${flags.join(' ')})` : ''));
-  const requiredLimits: Record<string, number> = {};
-  for (const name of LIMITS) requiredLimits[name] = adapter.limits[name];
+/**
+ * Opens a device on `adapter` with the optional features it has and the limits `policy` asks for,
+ * and wraps it in an Engine. `gpu` is the host's GPU object (navigator.gpu, or Dawn's instance).
+ */
+export async function engineOnAdapter(gpu: GPU, adapter: GPUAdapter, shaders: ShaderSource, policy: LimitsPolicy = 'adapter'): Promise<Engine> {
   const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
-  const device = await adapter.requestDevice({ label: 'tadt', requiredLimits, requiredFeatures });
-  return new Engine(gpu, adapter, device);
+  const device = await adapter.requestDevice({ label: 'tadt', requiredLimits: deviceLimits(adapter, policy), requiredFeatures });
+  return new Engine(gpu, adapter, device, shaders);
 }
 
 /**
- * Owns the Dawn instance, adapter and device for as long as anything made from them lives.
+ * Owns the GPU instance, adapter and device for as long as anything made from them lives. In Node,
  * Dawn's instance is freed when its JS object is garbage-collected, and a device that outlives it
  * crashes the process a few allocations later, so the instance is a field here, not a local.
  */
@@ -84,6 +60,7 @@ export class Engine {
     private readonly gpu: GPU,
     readonly adapter: GPUAdapter,
     readonly device: GPUDevice,
+    private readonly shaders: ShaderSource,
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);
@@ -95,6 +72,7 @@ export class Engine {
       description: info.description,
       software: /llvmpipe|lavapipe|swiftshader|software/.test(text),
       features: [...device.features].sort(),
+      subgroupSize: device.features.has('subgroups') ? (info.subgroupMinSize ?? 0) : 0,
     };
     void device.lost.then((lost) => {
       if (!this.destroyed) this.lostMessage = `device lost (${lost.reason}): ${lost.message}`;
@@ -138,7 +116,7 @@ export class Engine {
   /** Builds pipeline, bind group and uniform buffer once; see Dispatch. */
   async prepare(spec: DispatchSpec): Promise<Dispatch> {
     this.assertUsable(spec.op);
-    const [shaderName, source] = typeof spec.shader === 'string' ? [spec.shader, loadShader(spec.shader)] : [spec.shader.name, spec.shader.source];
+    const [shaderName, source] = typeof spec.shader === 'string' ? [spec.shader, this.shaders(spec.shader)] : [spec.shader.name, spec.shader.source];
     const iface = this.shaderInterface(shaderName, source);
     const what = spec.shapes ? `${spec.op} ${spec.shapes}` : spec.op;
     const entries = bindingEntries(iface, spec.buffers, what);

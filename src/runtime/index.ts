@@ -1,4 +1,5 @@
-export { createEngine, Engine, NO_ADAPTER_HELP, type AdapterReport, type EngineOptions } from './engine.ts';
+export { Engine, engineOnAdapter, type AdapterReport, type EngineOptions, type ShaderSource } from './engine.ts';
+export { deviceLimits, type LimitsPolicy } from './limits.ts';
 export { Tensor, type DType } from './tensor.ts';
 export { Dispatch, grid1d, type DispatchSpec, type Step, type CopyStep, type Workgroups } from './dispatch.ts';
 export { makeOp, type Op, type OpParts } from './op.ts';

@@ -44,7 +44,7 @@ export class Tensor<D extends DType = DType> {
     if (byteOffset % 4 !== 0) throw new RangeError(`${this.label}: write offset must be word aligned`);
     // queue.writeBuffer needs a multiple of 4 bytes: pad the tail.
     const padded = bytes.byteLength % 4 === 0 ? bytes : padTo4(bytes);
-    this.engine.device.queue.writeBuffer(this.buffer, byteOffset, padded);
+    this.engine.device.queue.writeBuffer(this.buffer, byteOffset, padded as Uint8Array<ArrayBuffer>);
   }
 
   async read(): Promise<TypedArrayFor<D>> {

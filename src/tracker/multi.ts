@@ -2,7 +2,7 @@
 // frame runs all of them in one submission (frame-plan.ts batches their windows through the
 // backbone). The single-target Tracker (tadt.ts) is this with one target.
 import type { Box } from '../io/box.ts';
-import type { Frame } from '../io/frame.ts';
+import type { Frame } from '../io/rgb-frame.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { defaultConfig, type TadtConfig } from './config.ts';
 import { learnTarget } from './first-frame.ts';

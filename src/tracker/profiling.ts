@@ -1,5 +1,5 @@
 // The benchmark's view into the tracker, kept out of the Tracker interface.
-import type { Frame } from '../io/frame.ts';
+import type { Frame } from '../io/rgb-frame.ts';
 import { type StageSeconds, TadtTracker, type Tracker, type UpdateResult } from './tadt.ts';
 
 /**

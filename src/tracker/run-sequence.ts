@@ -2,7 +2,7 @@
 // check, and (with frames from a video or canvas) the browser. Only init() and update() are timed:
 // frames are produced by the caller's source, before the clock starts.
 import type { Box } from '../io/box.ts';
-import type { Frame } from '../io/frame.ts';
+import type { Frame } from '../io/rgb-frame.ts';
 import type { MultiTracker, TargetInitReport, TargetResult } from './multi.ts';
 import type { InitReport, Tracker, UpdateResult } from './tadt.ts';
 

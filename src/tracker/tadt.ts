@@ -1,7 +1,7 @@
 // The tracker's API (spec 1-5): init on the first frame, update on each next one. The machinery is
 // the multi-target one (multi.ts) with one target; the per-frame GPU work is frame-plan.ts.
 import type { Box } from '../io/box.ts';
-import { type Frame, toRgbFrame } from '../io/frame.ts';
+import { type Frame, toRgbFrame } from '../io/rgb-frame.ts';
 import type { Peak } from '../kernels/response-peak.ts';
 import type { Engine } from '../runtime/engine.ts';
 import type { VggWeights } from '../weights/vgg.ts';

@@ -1,7 +1,7 @@
 // One target's sequence-long values (spec 1.2-1.3, 3.1, 4.4-4.5): where its window goes, its
 // first-frame model and state, and how a frame's peaks move it. The GPU work is the frame plan's.
 import { type Box, formatBox, validateInitBox } from '../io/box.ts';
-import type { Frame } from '../io/frame.ts';
+import type { Frame } from '../io/rgb-frame.ts';
 import type { PeakReadout } from '../kernels/response-peak.ts';
 import { BufferPool } from '../runtime/buffer-pool.ts';
 import type { Engine } from '../runtime/engine.ts';

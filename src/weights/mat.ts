@@ -1,9 +1,8 @@
 // Reader for MATLAB Level 5 MAT-files (the format MATLAB's `save -v6` / `-v7` and scipy.io.savemat
 // write), written from MathWorks' public format description. v7.3 files are HDF5 and not handled.
-import { fstatSync, readSync } from 'node:fs';
-import { constants as zlibConstants, inflateSync } from 'node:zlib';
+// Host-neutral: it reads a Blob (a browser File, or Node's fs.openAsBlob, see mat-file.ts) in
+// ranges, and inflates compressed elements with the standard DecompressionStream.
 import { MatError } from './errors.ts';
-import { withFile } from './files.ts';
 import {
   numel, type MatList, type MatStruct, type MatValue, type NumericClass, type NumericData,
 } from './mat-types.ts';
@@ -39,7 +38,8 @@ class NeedMore extends Error {}
 
 /** A byte range being parsed, with enough context to say where an error is in the file. */
 interface Region {
-  buf: Buffer;
+  buf: Uint8Array;
+  view: DataView;
   le: boolean;
   file: string;
   where(pos: number): string;
@@ -53,11 +53,32 @@ function fail(r: Region, pos: number, what: string): never {
 }
 
 function u32(r: Region, pos: number): number {
-  return r.le ? r.buf.readUInt32LE(pos) : r.buf.readUInt32BE(pos);
+  return r.view.getUint32(pos, r.le);
 }
 
 function i32(r: Region, pos: number): number {
-  return r.le ? r.buf.readInt32LE(pos) : r.buf.readInt32BE(pos);
+  return r.view.getInt32(pos, r.le);
+}
+
+function region(buf: Uint8Array, le: boolean, file: string, partial: boolean, where: (pos: number) => string): Region {
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), le, file, partial, where };
+}
+
+/** Bytes as ISO-8859-1 (one char per byte). TextDecoder's "latin1" is windows-1252, which differs at 0x80-0x9f. */
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+/** `size`-byte code units as one string each, read in the file's byte order. */
+function codeUnits(r: Region, bytes: Uint8Array, size: 2 | 4): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let s = '';
+  for (let i = 0; i + size <= bytes.length; i += size) {
+    s += size === 2 ? String.fromCharCode(view.getUint16(i, r.le)) : String.fromCodePoint(view.getUint32(i, r.le));
+  }
+  return s;
 }
 
 function readTag(r: Region, pos: number, end: number): Tag {
@@ -118,20 +139,10 @@ function numericData(r: Region, pos: number, tag: Tag, ctor: TypedCtor, count: n
 function decodeChars(r: Region, pos: number, tag: Tag): string {
   const bytes = r.buf.subarray(tag.data, tag.data + tag.nbytes);
   switch (tag.type) {
-    case MI_UTF8: return bytes.toString('utf8');
-    case MI_INT8: case MI_UINT8: return bytes.toString('latin1');
-    case MI_UINT16: case MI_UTF16: {
-      const copy = Buffer.from(bytes);
-      if (!r.le) copy.swap16();
-      return copy.toString('utf16le');
-    }
-    case MI_UTF32: case MI_INT32: case MI_UINT32: {
-      let s = '';
-      for (let i = 0; i < bytes.length; i += 4) {
-        s += String.fromCodePoint(r.le ? bytes.readUInt32LE(i) : bytes.readUInt32BE(i));
-      }
-      return s;
-    }
+    case MI_UTF8: return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    case MI_INT8: case MI_UINT8: return latin1(bytes);
+    case MI_UINT16: case MI_UTF16: return codeUnits(r, bytes, 2);
+    case MI_UTF32: case MI_INT32: case MI_UINT32: return codeUnits(r, bytes, 4);
     default: return fail(r, pos, `unsupported character data type ${tag.type}`);
   }
 }
@@ -176,7 +187,7 @@ function matrixHeader(r: Region, start: number, end: number): MatrixHeader {
   if (dims.some((d) => d < 0)) fail(r, flagsTag.next, `negative dimension [${dims.join(',')}]`);
   const nameTag = readTag(r, dimsTag.next, end);
   expectType(r, dimsTag.next, nameTag, [MI_INT8, MI_UINT8], 'array name');
-  const name = r.buf.toString('latin1', nameTag.data, nameTag.data + nameTag.nbytes);
+  const name = latin1(r.buf.subarray(nameTag.data, nameTag.data + nameTag.nbytes));
   return { cls: flags & 0xff, flags, dims, name, next: nameTag.next };
 }
 
@@ -196,7 +207,7 @@ function structValue(r: Region, h: MatrixHeader, end: number): MatValue {
   for (let p = namesTag.data; fieldLen > 0 && p + fieldLen <= namesTag.data + namesTag.nbytes; p += fieldLen) {
     const raw = r.buf.subarray(p, p + fieldLen);
     const nul = raw.indexOf(0);
-    fields.push(raw.toString('latin1', 0, nul < 0 ? raw.length : nul));
+    fields.push(latin1(raw.subarray(0, nul < 0 ? raw.length : nul)));
   }
   const items: MatStruct[] = [];
   let pos = namesTag.next;
@@ -244,82 +255,104 @@ function parseMatrix(r: Region, start: number, end: number, until?: CellStop): {
   return { name: h.name, value: { ...value, imag } };
 }
 
-/** Random-access bytes: a file descriptor or an in-memory buffer. */
-interface Source { size: number; read(pos: number, len: number): Buffer }
-
-function fileSource(fd: number): Source {
-  return {
-    size: fstatSync(fd).size,
-    read(pos, len) {
-      const buf = Buffer.allocUnsafe(len);
-      let got = 0;
-      while (got < len) {
-        const n = readSync(fd, buf, got, Math.min(len - got, 1 << 30), pos + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return got === len ? buf : buf.subarray(0, got);
-    },
-  };
+async function readRange(blob: Blob, pos: number, len: number): Promise<Uint8Array> {
+  return new Uint8Array(await blob.slice(pos, pos + len).arrayBuffer());
 }
 
-function bufferSource(buf: Buffer): Source {
-  return { size: buf.length, read: (pos, len) => buf.subarray(pos, pos + len) };
-}
+/** A growing byte array: the (inflated) prefix of an element read so far. */
+class Prefix {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
 
-function inflate(file: string, at: number, compressed: Buffer, partial: boolean): Buffer {
-  try {
-    return inflateSync(compressed, partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {});
-  } catch (e) {
-    throw new MatError(file, `corrupt compressed element at byte offset ${at}: ${(e as Error).message}`);
+  push(chunk: Uint8Array): void {
+    if (this.length + chunk.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + chunk.length));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    this.bytes.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+
+  get view(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
   }
 }
 
 interface TopElement { type: number; at: number; data: number; nbytes: number }
 
+/** The element's parse region from the bytes read so far: the raw matrix, or the inflated miMATRIX. */
+function elementRegion(file: string, el: TopElement, le: boolean, buf: Uint8Array, partial: boolean): [Region, number, number] {
+  if (el.type === MI_MATRIX) return [region(buf, le, file, partial, (p) => `byte offset ${el.data + p}`), 0, buf.length];
+  const r = region(buf, le, file, partial, (p) => `byte offset ${p} of the data decompressed from the element at byte offset ${el.at}`);
+  // the compressed stream holds one miMATRIX element; its tag may lie beyond a partial inflate
+  if (buf.length <= 8) {
+    if (partial) throw new NeedMore();
+    if (buf.length < 8) throw new MatError(file, `empty compressed element at byte offset ${el.at}`);
+  }
+  if (u32(r, 0) !== MI_MATRIX) fail(r, 0, `compressed element holds data type ${u32(r, 0)}, not miMATRIX`);
+  const end = 8 + u32(r, 4);
+  if (end > buf.length && !partial) fail(r, 0, `truncated data element (declares ${end - 8} bytes, ${buf.length - 8} left)`);
+  return [r, 8, Math.min(end, buf.length)];
+}
+
 /**
- * Runs `parse` on the element's matrix, reading (and inflating) only a prefix of `first` bytes and
- * growing it 4x each time the parse runs out of bytes, so that a header or the first elements of a
- * large cell cost little. With `first >= nbytes` it is one plain read.
+ * Runs `parse` on the element's matrix as its bytes stream in (inflated on the way for a compressed
+ * element): first on a prefix of `first` bytes, then 4x more each time the parse runs out, and
+ * stops reading the file as soon as a parse succeeds, so that a header or the first elements of a
+ * large cell cost little. With `first >= nbytes` it parses once, at the end.
  */
-function withPrefix<T>(file: string, src: Source, el: TopElement, le: boolean, first: number,
-  parse: (r: Region, start: number, end: number) => T): T {
-  for (let len = Math.min(first, el.nbytes); ; len = Math.min(el.nbytes, len * 4)) {
-    const partial = len < el.nbytes;
-    const raw = src.read(el.data, len);
-    try {
-      if (el.type === MI_MATRIX) {
-        return parse({ buf: raw, le, file, partial, where: (p) => `byte offset ${el.data + p}` }, 0, raw.length);
+async function withPrefix<T>(file: string, blob: Blob, el: TopElement, le: boolean, first: number,
+  parse: (r: Region, start: number, end: number) => T, onRead?: (bytes: number) => void): Promise<T> {
+  const raw: ReadableStream<Uint8Array> = blob.slice(el.data, el.data + el.nbytes).stream();
+  const body = onRead ? raw.pipeThrough(counter(onRead)) : raw;
+  const compressed = el.type === MI_COMPRESSED;
+  // Cast: DOM and Node type DecompressionStream's writable side differently (BufferSource vs Uint8Array).
+  const inflate = new DecompressionStream('deflate') as unknown as TransformStream<Uint8Array, Uint8Array>;
+  const reader = (compressed ? body.pipeThrough(inflate) : body).getReader();
+  const prefix = new Prefix();
+  let want = first;
+  try {
+    for (;;) {
+      const next = await reader.read().catch((e: Error) => {
+        const what = compressed ? 'corrupt compressed element' : 'cannot read the element';
+        throw new MatError(file, `${what} at byte offset ${el.at}: ${e.message}`);
+      });
+      if (next.value) prefix.push(next.value);
+      if (!next.done && prefix.length < want) continue;
+      try {
+        const [r, start, end] = elementRegion(file, el, le, prefix.view, !next.done);
+        return parse(r, start, end);
+      } catch (e) {
+        if (!(e instanceof NeedMore) || next.done) throw e;
+        want = 4 * Math.max(want, prefix.length);
       }
-      const buf = inflate(file, el.at, raw, partial);
-      const r: Region = {
-        buf, le, file, partial,
-        where: (p) => `byte offset ${p} of the data decompressed from the element at byte offset ${el.at}`,
-      };
-      // the compressed stream holds one miMATRIX element; its tag may lie beyond a partial inflate
-      if (buf.length <= 8) {
-        if (partial) throw new NeedMore();
-        if (buf.length < 8) throw new MatError(file, `empty compressed element at byte offset ${el.at}`);
-      }
-      if (u32(r, 0) !== MI_MATRIX) fail(r, 0, `compressed element holds data type ${u32(r, 0)}, not miMATRIX`);
-      const end = 8 + u32(r, 4);
-      if (end > buf.length && !partial) fail(r, 0, `truncated data element (declares ${end - 8} bytes, ${buf.length - 8} left)`);
-      return parse(r, 8, Math.min(end, buf.length));
-    } catch (e) {
-      if (!(e instanceof NeedMore) || !partial) throw e;
     }
+  } finally {
+    // Stops the file read and the inflater when the parse needed only a prefix.
+    void reader.cancel().catch(() => undefined);
   }
 }
 
-function readHeader(file: string, src: Source): boolean {
-  if (src.size < 128) throw new MatError(file, `not a MAT-file: ${src.size} bytes, shorter than the 128-byte header`);
-  const h = src.read(0, 128);
-  const endian = h.toString('latin1', 126, 128);
+/** Passes bytes through, reporting each chunk's size. */
+function counter(onRead: (bytes: number) => void): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    transform(chunk, controller) {
+      onRead(chunk.length);
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+async function readHeader(file: string, blob: Blob): Promise<boolean> {
+  if (blob.size < 128) throw new MatError(file, `not a MAT-file: ${blob.size} bytes, shorter than the 128-byte header`);
+  const h = await readRange(blob, 0, 128);
+  const endian = latin1(h.subarray(126, 128));
   if (endian !== 'IM' && endian !== 'MI') {
     throw new MatError(file, 'not a MAT-file: no Level 5 header (endian indicator "IM"/"MI" missing at byte 126)');
   }
   const le = endian === 'IM';
-  const version = le ? h.readUInt16LE(124) : h.readUInt16BE(124);
+  const version = new DataView(h.buffer).getUint16(124, le);
   if (version === 0x0200) {
     throw new MatError(file, 'MAT-file v7.3 (HDF5) is not supported; re-save it with save(..., \'-v7\')');
   }
@@ -333,38 +366,44 @@ export interface ReadMatOptions {
   /**
    * For top-level cell variables: stop reading elements once this returns true. The list then
    * holds only that prefix (its `dims` stay as stored), and for a compressed variable only the
-   * bytes up to there are inflated.
+   * bytes up to there are read and inflated.
    */
   until?: CellStop;
+  /** Told the size of each chunk read from the file for the variables parsed (progress). */
+  onRead?: (bytes: number) => void;
 }
 
 /** First prefix tried by an `until` read: big enough for small files to need one pass. */
 const FIRST_PREFIX = 1 << 23;
 
-function readFrom(file: string, src: Source, opts: ReadMatOptions): Record<string, MatValue> {
-  const le = readHeader(file, src);
+/**
+ * Reads a MAT-file's top-level variables (all, or `opts.variables`, which must all exist) from a
+ * Blob, reading only the byte ranges it needs; `file` names it in errors.
+ */
+export async function readMatBlob(blob: Blob, file: string, opts: ReadMatOptions = {}): Promise<Record<string, MatValue>> {
+  const le = await readHeader(file, blob);
   const wanted = opts.variables ? new Set(opts.variables) : undefined;
   const out: Record<string, MatValue> = {};
   const seen: string[] = [];
-  for (let pos = 128; pos < src.size;) {
-    if (src.size - pos < 8) throw new MatError(file, `truncated element tag at byte offset ${pos}`);
-    const tag = src.read(pos, 8);
-    const type = le ? tag.readUInt32LE(0) : tag.readUInt32BE(0);
-    const nbytes = le ? tag.readUInt32LE(4) : tag.readUInt32BE(4);
+  for (let pos = 128; pos < blob.size;) {
+    if (blob.size - pos < 8) throw new MatError(file, `truncated element tag at byte offset ${pos}`);
+    const tag = new DataView((await readRange(blob, pos, 8)).buffer);
+    const type = tag.getUint32(0, le);
+    const nbytes = tag.getUint32(4, le);
     const el: TopElement = { type, at: pos, data: pos + 8, nbytes };
-    if (el.data + nbytes > src.size) {
+    if (el.data + nbytes > blob.size) {
       throw new MatError(file, `truncated element at byte offset ${pos}: declares ${nbytes} bytes, ` +
-        `${src.size - el.data} left in the file`);
+        `${blob.size - el.data} left in the file`);
     }
     pos = type === MI_COMPRESSED ? el.data + nbytes : el.data + Math.ceil(nbytes / 8) * 8;
     if (type !== MI_MATRIX && type !== MI_COMPRESSED) continue;
     if (wanted) {
-      const name = withPrefix(file, src, el, le, 512, (r, start, end) => matrixHeader(r, start, end).name);
+      const name = await withPrefix(file, blob, el, le, 512, (r, start, end) => matrixHeader(r, start, end).name);
       seen.push(name);
       if (!wanted.has(name)) continue;
     }
     const first = opts.until ? FIRST_PREFIX : el.nbytes;
-    const { name, value } = withPrefix(file, src, el, le, first, (r, start, end) => parseMatrix(r, start, end, opts.until));
+    const { name, value } = await withPrefix(file, blob, el, le, first, (r, start, end) => parseMatrix(r, start, end, opts.until), opts.onRead);
     if (!wanted) seen.push(name);
     setField(out, name, value);
   }
@@ -376,19 +415,14 @@ function readFrom(file: string, src: Source, opts: ReadMatOptions): Record<strin
   return out;
 }
 
-/** Reads a MAT-file's top-level variables (all, or `opts.variables`, which must all exist). */
-export function readMat(path: string, opts: ReadMatOptions = {}): Record<string, MatValue> {
-  return withFile(path, (msg) => new MatError(path, `cannot open: ${msg}`), (fd) => readFrom(path, fileSource(fd), opts));
-}
-
-/** Same as readMat, from bytes already in memory; `name` is used in error messages. */
-export function parseMat(bytes: Buffer, name: string, opts: ReadMatOptions = {}): Record<string, MatValue> {
-  return readFrom(name, bufferSource(bytes), opts);
+/** Same as readMatBlob, from bytes already in memory; `name` is used in error messages. */
+export function parseMat(bytes: Uint8Array, name: string, opts: ReadMatOptions = {}): Promise<Record<string, MatValue>> {
+  return readMatBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), name, opts);
 }
 
 /** True when the bytes start like a Level 5 MAT-file header (any version). */
-export function looksLikeMat(head: Buffer): boolean {
+export function looksLikeMat(head: Uint8Array): boolean {
   if (head.length < 128) return false;
-  const endian = head.toString('latin1', 126, 128);
+  const endian = latin1(head.subarray(126, 128));
   return endian === 'IM' || endian === 'MI';
 }

@@ -1,13 +1,14 @@
 // Picks the backbone weights for a run: an explicit file, else the installed cache, else
 // synthetic weights with a warning the caller must show.
 import { existsSync, readSync } from 'node:fs';
-import { CACHE_MAGIC, convertMatToCache, readWeightCache, type ConvertProgress } from './cache.ts';
+import { CACHE_MAGIC, isWeightCache } from './cache-format.ts';
+import { convertMatToCache, readWeightCache, type ConvertProgress } from './cache.ts';
 import { WeightFileError } from './errors.ts';
 import { withFile } from './files.ts';
 import { hashFile } from './hash.ts';
 import { looksLikeMat } from './mat.ts';
 import { defaultCachePath, matCachePath } from './paths.ts';
-import { SYNTHETIC_SEED, syntheticVggWeights } from './synthetic.ts';
+import { syntheticVggWeights, syntheticWarning } from './synthetic.ts';
 import { checkVggLayers, type VggWeights } from './vgg.ts';
 
 export interface ResolveOptions {
@@ -25,15 +26,15 @@ export interface ResolvedWeights {
   warning?: string;
 }
 
-function readHead(path: string): Buffer {
+function readHead(path: string): Uint8Array {
   return withFile(path, (msg) => new WeightFileError(path, `cannot open weights: ${msg}`), (fd) => {
     const head = Buffer.alloc(128);
     return head.subarray(0, readSync(fd, head, 0, 128, 0));
   });
 }
 
-function loadCache(path: string): ResolvedWeights {
-  const weights = readWeightCache(path);
+async function loadCache(path: string): Promise<ResolvedWeights> {
+  const weights = await readWeightCache(path);
   checkVggLayers(weights, path);
   return { weights, path };
 }
@@ -44,7 +45,7 @@ async function fromMat(path: string, opts: ResolveOptions): Promise<ResolvedWeig
   const cachePath = matCachePath(sha256, opts.env);
   if (existsSync(cachePath)) {
     try {
-      const cached = loadCache(cachePath);
+      const cached = await loadCache(cachePath);
       if (cached.weights.source.sha256 === sha256) return cached;
     } catch (e) {
       if (!(e instanceof WeightFileError)) throw e; // a bad cache is rebuilt below
@@ -54,26 +55,15 @@ async function fromMat(path: string, opts: ResolveOptions): Promise<ResolvedWeig
   return loadCache(cachePath);
 }
 
-export function syntheticWarning(installed: string): string {
-  return [
-    '*'.repeat(78),
-    `WARNING: no VGG-16 weights found (looked for ${installed}).`,
-    `Using SYNTHETIC random weights (mulberry32 seed ${SYNTHETIC_SEED}). Tracking runs, but results are`,
-    'NOT those of TADT with pretrained weights. Install the real weights with',
-    '  tadt weights download            or',
-    '  tadt weights convert imagenet-vgg-verydeep-16.mat',
-    '*'.repeat(78),
-  ].join('\n');
-}
-
 export async function resolveWeights(opts: ResolveOptions = {}): Promise<ResolvedWeights> {
   if (opts.weights) {
     const head = readHead(opts.weights);
-    if (head.toString('latin1', 0, CACHE_MAGIC.length) === CACHE_MAGIC) return loadCache(opts.weights);
+    if (isWeightCache(head)) return loadCache(opts.weights);
     if (looksLikeMat(head)) return fromMat(opts.weights, opts);
     throw new WeightFileError(opts.weights, `neither a MAT-file nor a ${CACHE_MAGIC} weight cache`);
   }
   const installed = defaultCachePath(opts.env);
   if (existsSync(installed)) return loadCache(installed);
-  return { weights: syntheticVggWeights(), warning: syntheticWarning(installed) };
+  const install = ['Install the real weights with', '  tadt weights download            or', '  tadt weights convert imagenet-vgg-verydeep-16.mat'];
+  return { weights: syntheticVggWeights(), warning: syntheticWarning(`looked for ${installed}`, install) };
 }

@@ -41,3 +41,18 @@ export function syntheticVggWeights(opts: SyntheticOptions = {}): VggWeights {
   });
   return { layers, source: { kind: 'synthetic', seed }, synthetic: true };
 }
+
+/**
+ * The banner every host shows while tracking on synthetic weights: `lookedFor` says where real
+ * weights were sought, `install` how to get them on this host.
+ */
+export function syntheticWarning(lookedFor: string, install: readonly string[]): string {
+  return [
+    '*'.repeat(78),
+    `WARNING: no VGG-16 weights found (${lookedFor}).`,
+    `Using SYNTHETIC random weights (mulberry32 seed ${SYNTHETIC_SEED}). Tracking runs, but results are`,
+    'NOT those of TADT with pretrained weights.',
+    ...install,
+    '*'.repeat(78),
+  ].join('\n');
+}

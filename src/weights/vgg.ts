@@ -1,6 +1,6 @@
 // VGG-16 conv1_1..conv4_3 from a MatConvNet "simplenn" MAT-file, re-laid out for our kernels.
 import { WeightFileError } from './errors.ts';
-import { isCell, isNumeric, isStruct, MatError, numel, readMat, type MatStruct, type MatValue } from './mat.ts';
+import { isCell, isNumeric, isStruct, MatError, numel, readMatBlob, type MatStruct, type MatValue } from './mat.ts';
 
 export interface VggLayerSpec { name: string; cin: number; cout: number }
 
@@ -129,14 +129,19 @@ export function extractVgg(vars: Record<string, MatValue>, opts: ExtractOptions)
   return { layers: out, source, synthetic: false };
 }
 
-/** Reads only `layers`, and only up to the last conv layer needed (conv4_3 of 38 in the real file). */
-export function readVggMat(path: string, opts: Omit<ExtractOptions, 'file'> = {}): VggWeights {
+/**
+ * Reads only `layers`, and only up to the last conv layer needed (conv4_3 of 38 in the real file,
+ * about 60 MB of its 0.5 GB); `file` names the blob in errors and in the weights' source.
+ */
+export async function readVggBlob(blob: Blob, file: string,
+  opts: Omit<ExtractOptions, 'file'> & { onRead?: (bytes: number) => void } = {}): Promise<VggWeights> {
   const specs = opts.specs ?? VGG_CONV_LAYERS;
   const until = (items: readonly MatValue[]): boolean => {
     const names = new Set(items.map(layerName));
     return specs.every((s) => names.has(s.name));
   };
-  return extractVgg(readMat(path, { variables: ['layers'], until }), { ...opts, file: path });
+  const vars = await readMatBlob(blob, file, { variables: ['layers'], until, onRead: opts.onRead });
+  return extractVgg(vars, { specs, sha256: opts.sha256, file });
 }
 
 /** Checks that loaded weights (e.g. from a cache) are the layers and shapes the backbone runs. */

@@ -1,13 +1,15 @@
-import { createEngine, type Engine } from '../../src/runtime/engine.ts';
+import { createEngine } from '../../src/host/node-engine.ts';
+import type { Engine } from '../../src/runtime/engine.ts';
 
 let shared: Promise<Engine> | null = null;
 
 /**
- * One engine for the whole mocha run. No adapter is a failure, never a skip: the error carries the
- * how-to from NO_ADAPTER_HELP.
+ * One engine for the whole mocha run, on a device with WebGPU's default limits only (what a browser
+ * on a GPU gives): every kernel and tracker test thereby checks that the kernels fit them. No
+ * adapter is a failure, never a skip: the error carries the how-to from NO_ADAPTER_HELP.
  */
 export function gpuEngine(): Promise<Engine> {
-  shared ??= createEngine();
+  shared ??= createEngine({ limits: 'default' });
   return shared;
 }
 

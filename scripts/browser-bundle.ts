@@ -1,0 +1,67 @@
+// esbuild builds for the browser: the library bundle (the package's `browser` export) and the web
+// page. Both inline shaders/*.wgsl and fail on any Node built-in or Node-only package, naming the
+// file that imports it.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Packages that only work in Node: native addons and Node-stream decoders. */
+const NODE_ONLY_PACKAGES = ['webgpu', 'sharp', 'pngjs'];
+
+/** `virtual:tadt-shaders`: { name: WGSL source } for every file in shaders/. */
+export function shaderBundlePlugin(): esbuild.Plugin {
+  const dir = join(ROOT, 'shaders');
+  return {
+    name: 'tadt-shaders',
+    setup(build) {
+      build.onResolve({ filter: /^virtual:tadt-shaders$/ }, (args) => ({ path: args.path, namespace: 'tadt-shaders' }));
+      build.onLoad({ filter: /.*/, namespace: 'tadt-shaders' }, () => {
+        const files = readdirSync(dir).filter((f) => f.endsWith('.wgsl')).sort();
+        const sources = Object.fromEntries(files.map((f) => [f.slice(0, -5), readFileSync(join(dir, f), 'utf8')]));
+        return { contents: `export default ${JSON.stringify(sources)};`, loader: 'js', watchFiles: files.map((f) => join(dir, f)) };
+      });
+    },
+  };
+}
+
+/** Turns an import of a Node built-in or Node-only package into a build error naming the importer. */
+export function nodeFreePlugin(): esbuild.Plugin {
+  const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+  return {
+    name: 'node-free',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]!;
+        const builtin = builtins.has(args.path) || args.path.startsWith('node:');
+        if (!builtin && !NODE_ONLY_PACKAGES.includes(name)) return undefined;
+        const what = builtin ? 'the Node built-in' : 'the Node-only package';
+        return { errors: [{ text: `${relative(ROOT, args.importer)} imports ${what} "${args.path}", which cannot run in a browser` }] };
+      });
+    },
+  };
+}
+
+const COMMON: esbuild.BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  logLevel: 'silent',
+  plugins: [shaderBundlePlugin(), nodeFreePlugin()],
+};
+
+/** The core for bundlers: src/browser.ts with its shaders, one ES module. */
+export function bundleCore(outfile: string, options: esbuild.BuildOptions = {}): Promise<esbuild.BuildResult> {
+  return esbuild.build({ ...COMMON, entryPoints: [join(ROOT, 'src/browser.ts')], outfile, sourcemap: true, ...options });
+}
+
+/** The web page as a static folder: index.html, style.css and main.js (with its source map). */
+export async function buildWeb(outDir: string, options: esbuild.BuildOptions = {}): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await esbuild.build({ ...COMMON, entryPoints: [join(ROOT, 'web/main.ts')], outfile: join(outDir, 'main.js'), sourcemap: true, ...options });
+  for (const file of ['index.html', 'style.css']) copyFileSync(join(ROOT, 'web', file), join(outDir, file));
+}
