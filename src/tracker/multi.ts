@@ -2,14 +2,14 @@
 // frame runs all of them in one submission (frame-plan.ts batches their windows through the
 // backbone). The single-target Tracker (tadt.ts) is this with one target.
 import type { Box } from '../io/box.ts';
-import type { Frame } from '../io/rgb-frame.ts';
+import { checkFrame, type Frame } from '../io/rgb-frame.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { defaultConfig, type TadtConfig } from './config.ts';
 import { learnTarget } from './first-frame.ts';
 import { FramePlan, type TargetModel } from './frame-plan.ts';
 import type { TrackState } from './geometry.ts';
 import { releaseModel, startTarget, startWarnings, type TargetStart, trackStep } from './target.ts';
-import { checkFrame, type InitReport, type StageSeconds, type TrackerOptions, type UpdateResult } from './tadt.ts';
+import type { InitReport, StageSeconds, TrackerOptions, UpdateResult } from './tadt.ts';
 
 /** Results name their target by id: 1, 2, ... in the order targets were given, never reused. */
 export interface TargetInitReport extends InitReport {
