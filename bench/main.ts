@@ -1,4 +1,4 @@
-// npm run bench -- <kernels|backbone|track|peers> [--json] [--filter TEXT] [--runs N] [bench-specific options]
+// npm run bench -- <kernels|backbone|track|peers|browser> [--json] [--filter TEXT] [--runs N] [bench-specific options]
 import { parseArgs } from 'node:util';
 import { createEngine } from '../src/host/node-engine.ts';
 import { benchKernels } from './kernels.ts';
@@ -25,7 +25,7 @@ try {
       break;
     default: {
       const mod = (await import(`./${which}.ts`).catch(() => null)) as { run?: Function } | null;
-      if (!mod?.run) throw new Error(`unknown bench "${which}": use kernels, backbone or track`);
+      if (!mod?.run) throw new Error(`unknown bench "${which}": use kernels, backbone, track or browser`);
       await mod.run(engine, { json, runs, argv: process.argv.slice(3) });
     }
   }

@@ -1,10 +1,12 @@
 // Drives the web page in headless Chromium as a user would (files through the inputs, the box
 // dragged with the mouse, the buttons pressed) and reads what it shows: for the browser tests and
 // the browser bench.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
+import type { Frame } from '../src/io/rgb-frame.ts';
+import { toPng } from '../src/vis/raster.ts';
 import { buildWeb } from './browser-bundle.ts';
 import { type HeadlessChromium, launchChromium } from './chromium.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
@@ -109,5 +111,25 @@ export async function results(page: Page): Promise<Box[]> {
   return text.trim().split('\n').filter(Boolean).map((line: string) => {
     const [x, y, w, h] = line.split(',').map(Number) as Box;
     return [x - 1, y - 1, w, h];
+  });
+}
+
+/** Waits until one of the page's messages matches `pattern`; returns them all. */
+export async function waitForMessage(page: Page, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await messages(page);
+    if (pattern.test(text)) return text;
+    if (Date.now() > end) throw new Error(`no message matching ${pattern} after ${timeoutMs / 1000} s; the page says: ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Writes frames as 0001.png, 0002.png, … (lossless: the page decodes the very pixels Node tracks). */
+export function writeFrames(dir: string, frames: readonly Frame[]): string[] {
+  return frames.map((frame, i) => {
+    const path = join(dir, `${String(i + 1).padStart(4, '0')}.png`);
+    writeFileSync(path, toPng(frame));
+    return path;
   });
 }

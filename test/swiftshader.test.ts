@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SWIFTSHADER_ICD } from '../scripts/chromium.ts';
-import { demoClip, expectSameBoxes, trackClip } from './helpers/demo-clip.ts';
+import { demoClip } from '../src/demo/synthetic-sequence.ts';
+import { expectSameBoxes, trackClip } from './helpers/demo-clip.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -7,7 +7,7 @@ import { type FrameSource, InputError, type SourceFrame } from './sources.ts';
 import { byId, describeError, enable, say, unsay } from './ui.ts';
 import type { WeightsPanel } from './weights.ts';
 
-type Status = 'idle' | 'ready' | 'starting' | 'tracking' | 'paused' | 'done' | 'error';
+type Status = 'idle' | 'ready' | 'starting' | 'tracking' | 'pausing' | 'paused' | 'done' | 'error';
 
 export class App {
   private engine: Engine | null = null;
@@ -80,12 +80,13 @@ export class App {
 
   /** A box chosen by dragging or typing, for the shown frame; refused with a message when unusable. */
   choose(box: Box, final: boolean): void {
-    if (!this.shown || (this.running && !this.run?.gate.paused)) return;
+    const shown = this.shown;
+    if (!shown || !this.canChoose) return;
     this.box = { box, draft: true };
     this.show();
     if (!final) return;
     try {
-      validateInitBox(box, this.shown.frame.frame.width, this.shown.frame.frame.height);
+      validateInitBox(box, shown.frame.frame.width, shown.frame.frame.height);
       unsay('box');
     } catch (e) {
       this.box = null;
@@ -95,7 +96,7 @@ export class App {
   }
 
   get canChoose(): boolean {
-    return this.shown !== null && (!this.running || this.run!.gate.paused);
+    return this.shown !== null && (!this.running || this.run!.gate.holding);
   }
 
   /** Starts tracking on the shown frame from the drafted box (a restart stops the current run first). */
@@ -113,6 +114,7 @@ export class App {
       engine: this.engine, weights: this.weights.weights, responseMaps: byId<HTMLInputElement>('show-maps').checked,
       source: this.source, first: this.shown.frame, firstNumber: this.shown.number, box,
       onFrame: (tracked, frame, number) => this.tracked(tracked, frame, number),
+      onHold: () => this.setStatus('paused', `Paused at frame ${run.number}: step, resume, or drag a new box and restart from here.`),
     });
     this.run = run;
     run.done.then((result) => this.finished(run, result), (e) => this.failed(run, e));
@@ -121,11 +123,12 @@ export class App {
   pause(): void {
     if (!this.run) return;
     this.run.gate.pause();
-    this.setStatus('paused', `Pausing at frame ${this.run.number}: then step, resume, or drag a new box and restart.`);
+    this.setStatus('pausing', `Pausing once frame ${this.run.number} is done…`);
   }
 
   step(): void {
     this.run?.gate.step();
+    this.update();
   }
 
   resume(): void {
@@ -150,8 +153,8 @@ export class App {
     this.maps = tracked.result?.responseMaps;
     this.show();
     this.showResults();
-    const paused = this.run?.gate.paused;
-    this.setStatus(paused ? 'paused' : 'tracking', `Frame ${number} (${frame.label}), ${score}, ${live.toFixed(2)} FPS${paused ? ': paused' : ''}.`);
+    const pausing = this.run?.gate.paused;
+    this.setStatus(pausing ? 'pausing' : 'tracking', `Frame ${number} (${frame.label}), ${score}, ${live.toFixed(2)} FPS${pausing ? ', pausing' : ''}.`);
   }
 
   private finished(run: TrackingRun, result: SequenceResult): void {
@@ -198,13 +201,14 @@ export class App {
   /** Enables the controls that make sense now. */
   update(): void {
     const paused = this.run?.gate.paused ?? false;
+    const holding = this.run?.gate.holding ?? false;
     const draft = this.box?.draft ?? false;
     enable({
       start: Boolean(this.engine && this.shown && draft && !this.running),
       pause: this.running && !paused,
-      step: this.running && paused,
+      step: this.running && holding,
       resume: this.running && paused,
-      restart: Boolean(this.engine && this.running && paused && draft),
+      restart: Boolean(this.engine && this.running && holding && draft),
     });
   }
 }

@@ -10,8 +10,17 @@ class Gate {
   private credits = Infinity;
   private waiting: (() => void) | null = null;
 
+  /** Told when the run stops at the gate: the frame in progress is done and the next one waits. */
+  constructor(private readonly onHold: () => void) {}
+
+  /** No frame will pass without a step or resume (a frame in progress may still finish). */
   get paused(): boolean {
     return this.credits === 0;
+  }
+
+  /** The run is waiting at the gate: nothing is in progress. */
+  get holding(): boolean {
+    return this.waiting !== null;
   }
 
   pause(): void {
@@ -29,7 +38,11 @@ class Gate {
   }
 
   async pass(): Promise<void> {
-    while (this.credits === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
+    while (this.credits === 0) {
+      const released = new Promise<void>((resolve) => (this.waiting = resolve));
+      this.onHold();
+      await released;
+    }
     this.credits--;
   }
 
@@ -50,10 +63,12 @@ export interface RunOptions {
   box: Box;
   /** After each frame is tracked; `current` is the source frame, `number` its 1-based place in the source. */
   onFrame(tracked: TrackedFrame, current: SourceFrame, number: number): void;
+  /** When the run has stopped at the gate after a pause or a step. */
+  onHold(): void;
 }
 
 export class TrackingRun {
-  readonly gate = new Gate();
+  readonly gate: Gate;
   /** The last frame given to the tracker, and its number in the source. */
   current: SourceFrame;
   number: number;
@@ -61,6 +76,7 @@ export class TrackingRun {
   private stopped = false;
 
   constructor(private readonly options: RunOptions) {
+    this.gate = new Gate(options.onHold);
     this.current = options.first;
     this.number = options.firstNumber;
     this.done = this.run();

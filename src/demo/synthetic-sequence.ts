@@ -103,6 +103,15 @@ export function generateDemoSequence(opts: DemoOptions = {}): DemoSequence {
 }
 
 /**
+ * The first `frames` frames of the default demo sequence (smooth motion) and its first box: what
+ * the cross-host tests and the browser bench track on each host.
+ */
+export function demoClip(frames: number): { frames: Frame[]; initBox: Box } {
+  const demo = generateDemoSequence();
+  return { frames: demo.frames.slice(0, frames), initBox: demo.boxes[0]! };
+}
+
+/**
  * Writes the demo in OTB layout: img/0001.png.. (PNG, lossless, so pixels and therefore
  * tracking results are reproducible byte for byte) and a 1-based groundtruth_rect.txt.
  */

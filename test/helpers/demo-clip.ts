@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { generateDemoSequence } from '../../src/demo/synthetic-sequence.ts';
 import { boxAgrees } from '../../src/eval/reference.ts';
 import type { Box } from '../../src/io/box.ts';
 import type { Frame } from '../../src/io/rgb-frame.ts';
@@ -8,16 +7,7 @@ import { runSequence } from '../../src/tracker/run-sequence.ts';
 import { createTracker } from '../../src/tracker/tadt.ts';
 import { syntheticVggWeights } from '../../src/weights/synthetic.ts';
 
-/**
- * The first frames of the generated demo sequence (its 320x240 frames, smooth motion), which the
- * cross-host tests track on each host: the same frames, init box and synthetic weights everywhere.
- */
-export function demoClip(frames: number): { frames: Frame[]; initBox: Box } {
-  const demo = generateDemoSequence();
-  return { frames: demo.frames.slice(0, frames), initBox: demo.boxes[0]! };
-}
-
-/** Tracks the clip on `engine` with the synthetic weights; 0-based boxes, the init box first. */
+/** Tracks a clip (demoClip) on `engine` with the synthetic weights; 0-based boxes, the init box first. */
 export async function trackClip(engine: Engine, clip: { frames: Frame[]; initBox: Box }): Promise<Box[]> {
   const tracker = await createTracker(engine, { weights: syntheticVggWeights() });
   try {
