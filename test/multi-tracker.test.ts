@@ -9,6 +9,7 @@ import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import type { VggWeights } from '../src/weights/vgg.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { boxOf, scene, type Target } from './helpers/scene.ts';
+import { rejection } from './helpers/rejects.ts';
 
 // Small frames (96x72) keep the windows small (76-108 px instead of 180) and 20 ridge iterations
 // keep each initialisation to a few seconds on lavapipe.
@@ -27,15 +28,6 @@ const A = path(8, 8, 40, 40, 2, 1, 21);
 const B = path(50, 20, 44, 48, -1, 2, 22);
 const C = path(60, 36, 30, 30, 7, 4, 23);
 const frames: Frame[] = Array.from({ length: FRAMES }, (_, k) => scene(96, 72, [A[k], B[k], C[k]]));
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A single-target tracker's boxes for frames start+1.. from `box` on frame `start`. */
 async function soloBoxes(engine: Engine, weights: VggWeights, box: Box, start = 0): Promise<Box[]> {
