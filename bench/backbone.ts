@@ -3,7 +3,7 @@
 // channels as after frame 1. --layers adds a row per conv layer; --variant forces a kernel
 // variant (default: the adapter's, see defaultConvVariant).
 import { parseArgs } from 'node:util';
-import type { ConvVariant } from '../src/kernels/conv2d3x3.ts';
+import type { ConvVariant } from '../src/kernels/conv-weights.ts';
 import type { Step } from '../src/runtime/dispatch.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { createBackbone } from '../src/tracker/backbone.ts';

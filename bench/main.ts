@@ -1,4 +1,4 @@
-// npm run bench -- <kernels|backbone|track|browser> [--json] [--filter TEXT] [--runs N] [bench-specific options]
+// npm run bench -- <kernels|backbone|track|peers|browser> [--json] [--filter TEXT] [--runs N] [bench-specific options]
 import { parseArgs } from 'node:util';
 import { createEngine } from '../src/host/node-engine.ts';
 import { benchKernels } from './kernels.ts';
@@ -9,12 +9,13 @@ const { positionals, values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     filter: { type: 'string' },
-    runs: { type: 'string', default: '10' },
+    runs: { type: 'string' },
   },
 });
 const which = positionals[0] ?? 'kernels';
 const json = values.json === true;
-const runs = Math.max(3, Number(values.runs));
+// The peers bench times engines 10-20x slower than ours: 3 runs keep it to minutes on lavapipe.
+const runs = Math.max(3, Number(values.runs ?? (which === 'peers' ? 3 : 10)));
 const engine = await createEngine();
 if (!json) console.log(`# ${which} on ${engine.adapterName}, ${new Date().toISOString().slice(0, 10)}, median of ${runs} runs`);
 try {

@@ -1,4 +1,5 @@
 // npm run bench -- track [--frames N] [--dataset ROOT --sequence NAME] [--weights FILE] [--profile P] [--split-frames K]
+// npm run bench -- track --targets 1,2,4,8 [--frames N]: several targets, batched vs independent (track-targets.ts)
 // End-to-end tracking speed: first-frame initialisation split by stage; the sequence tracked with
 // runSequence (one submission per frame, which is what FPS counts), FPS excluding decode, and the
 // pool's GPU memory early and late in the run, to show that time and memory stay flat; then a
@@ -17,6 +18,7 @@ import { runSequence } from '../src/tracker/run-sequence.ts';
 import { createTracker, type StageSeconds } from '../src/tracker/tadt.ts';
 import { resolveWeights } from '../src/weights/resolve.ts';
 import { round } from './harness.ts';
+import { parseCounts, SCALING_HEADER, scaling } from './track-targets.ts';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,11 +49,17 @@ export async function run(engine: Engine, opts: { json: boolean; runs: number; a
       weights: { type: 'string' },
       profile: { type: 'string', default: 'official' },
       'split-frames': { type: 'string', default: '20' },
+      targets: { type: 'string' },
     },
   });
+  if (values.targets && values.frames === '0') values.frames = '6';
   const seq = await frames(values);
   const { weights, warning } = await resolveWeights({ weights: values.weights as string | undefined });
   if (warning && !opts.json) console.log(`# ${warning}`);
+  if (typeof values.targets === 'string') {
+    if (!opts.json) console.log([`# ${seq.name}, ${seq.frames.length} frames (median of frames 3..N)`, ...SCALING_HEADER].join('\n'));
+    return scaling(engine, { json: opts.json, weights, frames: seq.frames, box: seq.box, counts: parseCounts(values.targets) });
+  }
   const tracker = await createTracker(engine, { weights, config: defaultConfig(values.profile as Profile) });
   const splitFrames = Math.max(2, Number(values['split-frames']));
   try {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-time, idempotent machine setup: npm dependencies, then a WebGPU adapter.
+# One-time, idempotent machine setup: npm dependencies, ffmpeg, Redis for the queue tests, then a
+# WebGPU adapter.
 # Where Dawn finds no adapter on Debian bookworm (no GPU, and bookworm's Mesa 22 lavapipe lacks a
 # feature Dawn requires), install Mesa 25's lavapipe from bookworm-backports, using the mirror that
 # apt is already configured with.
@@ -9,6 +10,39 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules/webgpu ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# ffmpeg reads video input (tadt track clip.mp4) and writes --video out.mp4. Debian's main suite, which
+# apt already has, carries it. Elsewhere, or without root, say what to install: tracking frame folders
+# and writing GIFs work without it, so this is not a failure.
+ffmpeg_help="ffmpeg not found: video input and .mp4 output need ffmpeg 5.1 or later. Install it (Debian/Ubuntu:
+apt-get install ffmpeg; Fedora: dnf install ffmpeg; macOS: brew install ffmpeg) or set TADT_FFMPEG to its path."
+if [ -z "${TADT_FFMPEG:-}" ] && ! command -v ffmpeg >/dev/null; then
+  if [ "$(id -u)" = 0 ] && [ -r /etc/os-release ] && grep -q '^ID=debian$' /etc/os-release; then
+    echo "setup: installing Debian's ffmpeg (video input and .mp4 output)" >&2
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; }; then
+      echo "setup: installing ffmpeg failed. $ffmpeg_help" >&2
+    fi
+  else
+    echo "setup: $ffmpeg_help" >&2
+  fi
+fi
+
+# --- Redis, for the queue tests (tadt track --queue, tadt worker) ---------------------------------
+# Debian's redis-server, installed only when missing. The tests start their own server on a free
+# loopback port, so a system service the package starts is stopped and disabled again. Without root
+# or apt this only warns: the demo does not need Redis, and the queue tests say what to install.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || true
+    fi
+  else
+    echo "setup: redis-server not found; the queue tests need it (Debian/Ubuntu: sudo apt-get install redis-server)." >&2
+  fi
+fi
+# ---------------------------------------------------------------------------------------------------
 
 # --- chromium: the browser of the web page's tests (headless WebGPU on its bundled SwiftShader) ---
 # Debian's chromium >= 156 comes from bookworm-security, which apt normally has; installed only where

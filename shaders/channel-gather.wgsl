@@ -1,13 +1,14 @@
 // Selected-channel gather (spec 3.4): out channel k is conv4_3 channel list43[k] for k < n43, then
 // conv4_1 channel list41[k - n43] times the balance factor, then zeros up to the vec4 padding.
 // Reads a window (y0, x0) of the sources so the template patch comes from the same kernel; source
-// pixels outside the map read as zero. Writes the whole output, its zero border included.
+// pixels outside the map read as zero. Writes the whole output, its zero border included. The
+// sources may be one map of a batch (several targets' windows): base41 and base43 are its offsets.
 struct Params {
   outHeight: u32, outWidth: u32, outPad: u32, outC4: u32,
   y0: i32, x0: i32, height: u32, width: u32,
   pad41: u32, channels41: u32, pad43: u32, channels43: u32,
   n41: u32, n43: u32, identity43: u32, scale: f32,
-  count: u32,
+  count: u32, base41: u32, base43: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -21,11 +22,11 @@ fn channel(k: u32, sy: u32, sx: u32, scale: f32) -> f32 {
   if (k < p.n43) {
     var c = k;
     if (p.identity43 == 0u) { c = list43[k]; }
-    return src43[((sy + p.pad43) * (p.width + 2u * p.pad43) + sx + p.pad43) * p.channels43 + c];
+    return src43[p.base43 + ((sy + p.pad43) * (p.width + 2u * p.pad43) + sx + p.pad43) * p.channels43 + c];
   }
   if (k < p.n43 + p.n41) {
     let c = list41[k - p.n43];
-    return scale * src41[((sy + p.pad41) * (p.width + 2u * p.pad41) + sx + p.pad41) * p.channels41 + c];
+    return scale * src41[p.base41 + ((sy + p.pad41) * (p.width + 2u * p.pad41) + sx + p.pad41) * p.channels41 + c];
   }
   return 0.0;
 }

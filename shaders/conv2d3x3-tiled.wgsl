@@ -3,7 +3,8 @@
 // K = 9 taps x cin in steps of 32 channels, staging both operand tiles in workgroup memory.
 // A thread's 4 pixels are a 2x2 block (not a row), so POOL can max-pool in registers.
 // CPU implementations (lavapipe) run the Winograd kernels instead: barriers and workgroup
-// memory cost more than they save there.
+// memory cost more than they save there. A batch of maps, one after another in `input` and `out`:
+// workgroup z is the map.
 
 struct Params {
   width: u32,    // interior size of the input map and of the convolution output
@@ -29,9 +30,9 @@ const TK: u32 = 8u; // vec4 of input channels per K step
 var<workgroup> aTile: array<array<vec4f, 8>, 32>; // [pixel][c4]
 var<workgroup> bTile: array<array<vec4f, 8>, 32>; // [channel][n4]
 
-fn store(y: u32, x: u32, c4: u32, value: vec4f) {
+fn store(base: u32, y: u32, x: u32, c4: u32, value: vec4f) {
   if (y < p.outHeight && x < p.outWidth) {
-    out[((y + 1u) * (p.outWidth + 2u) + x + 1u) * p.cout4 + c4] = value;
+    out[base + ((y + 1u) * (p.outWidth + 2u) + x + 1u) * p.cout4 + c4] = value;
   }
 }
 
@@ -42,6 +43,8 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   let by = block / p.blocksX;
   let bx = block % p.blocksX;
   let rowLen = p.width + 2u;
+  let inBase = wid.z * (p.height + 2u) * rowLen * p.cin4;
+  let outBase = wid.z * (p.outHeight + 2u) * (p.outWidth + 2u) * p.cout4;
   var acc: array<vec4f, 4>;
   for (var tap = 0u; tap < 9u; tap++) {
     let ky = tap / 3u;
@@ -53,7 +56,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
         let x = bx * 2u + j % 2u;
         var a = vec4f(0.0);
         if (block < p.blocks && y < p.height && x < p.width && c4 < p.cin4) {
-          a = input[((y + ky) * rowLen + x + kx) * p.cin4 + c4];
+          a = input[inBase + ((y + ky) * rowLen + x + kx) * p.cin4 + c4];
         }
         aTile[lid.y * 4u + j][lid.x] = a;
         let k = lid.y * 4u + j;
@@ -85,10 +88,10 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     acc[j] = max(acc[j] + b, vec4f(0.0));
   }
   if (POOL) {
-    store(by, bx, n4, max(max(acc[0], acc[1]), max(acc[2], acc[3])));
+    store(outBase, by, bx, n4, max(max(acc[0], acc[1]), max(acc[2], acc[3])));
   } else {
     for (var j = 0u; j < 4u; j++) {
-      store(by * 2u + j / 2u, bx * 2u + j % 2u, n4, acc[j]);
+      store(outBase, by * 2u + j / 2u, bx * 2u + j % 2u, n4, acc[j]);
     }
   }
 }

@@ -12,6 +12,7 @@ struct Params {
   width: u32,  // source frame width in pixels
   outW: u32,
   outH: u32,
+  dstBase: u32, // first word written: a map in a batch of maps (several targets' windows)
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -131,7 +132,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: ve
   if (!PACKED) {
     for (var x = 0u; x < W; x++) {
       let v = pixel(x);
-      let at = ((y + 1u) * (W + 2u) + x + 1u) * 4u;
+      let at = params.dstBase + ((y + 1u) * (W + 2u) + x + 1u) * 4u;
       dst[at] = bitcast<u32>(v.x);
       dst[at + 1u] = bitcast<u32>(v.y);
       dst[at + 2u] = bitcast<u32>(v.z);
@@ -158,7 +159,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: ve
     carry = select(g.z >> down, 0u, o == 0u);
     for (var i = 0u; i < 3u; i++) {
       if (word + i >= owned && word + i < end) {
-        dst[word + i] = out[i];
+        dst[params.dstBase + word + i] = out[i];
       }
     }
     word += 3u;

@@ -1,7 +1,8 @@
-// The two resized levels of the feature-space scale pyramid (spec 4.2) in one pass: level 1 is
-// the (F+2)-resize centre-cropped to F, level 3 the (F-2)-resize zero-padded to F. Both are
-// bilinear gathers through per-axis taps built on the host, which fold the crop and the pad in
-// (zero weights on level 3's border), so neither intermediate size exists on the GPU.
+// The feature-space scale pyramid (spec 4.2) in one pass, as one stack of three F x F maps that
+// xcorr reads in one dispatch: level 1 is the (F+2)-resize centre-cropped to F, level 2 the map
+// itself, level 3 the (F-2)-resize zero-padded to F. The resized levels are bilinear gathers
+// through per-axis taps built on the host, which fold the crop and the pad in (zero weights on
+// level 3's border), so neither intermediate size exists on the GPU.
 
 struct Params {
   F: u32,
@@ -12,8 +13,8 @@ struct Params {
 @group(0) @binding(1) var<storage, read> src: array<vec4f>;
 // F taps for level 1, then F for level 3: (index0, index1, weight0, weight1).
 @group(0) @binding(2) var<storage, read> taps: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> up: array<vec4f>;
-@group(0) @binding(4) var<storage, read_write> down: array<vec4f>;
+// [3][F][F][C]: x45/47, x1, x45/43.
+@group(0) @binding(3) var<storage, read_write> levels: array<vec4f>;
 
 override WG: u32 = 16;
 
@@ -33,6 +34,7 @@ fn bilinear(ty: vec4f, tx: vec4f, c4: u32) -> vec4f {
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: vec3u) {
   let F = params.F;
+  let level = F * F * params.C4;
   let y = wg.x;
   let upY = taps[y];
   let downY = taps[F + y];
@@ -41,8 +43,9 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: ve
     let downX = taps[F + x];
     for (var c4 = lid; c4 < params.C4; c4 += WG) {
       let i = (y * F + x) * params.C4 + c4;
-      up[i] = bilinear(upY, upX, c4);
-      down[i] = bilinear(downY, downX, c4);
+      levels[i] = bilinear(upY, upX, c4);
+      levels[level + i] = src[i];
+      levels[2u * level + i] = bilinear(downY, downX, c4);
     }
   }
 }

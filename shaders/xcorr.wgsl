@@ -1,5 +1,7 @@
-// Valid cross-correlation of one search map X (F x F x C, HWC) with the template Z
-// (ph x pw x C), summed over channels, written into the interior of a zero F x F map.
+// Valid cross-correlation of each search map X of a stack (levels x F x F x C, HWC) with the
+// template Z (ph x pw x C), summed over channels, written into the interior of zero F x F maps.
+// One dispatch for all levels (workgroup z): three times the workgroups of one level, which keeps
+// both llvmpipe threads busy where one level's 9 workgroups left them waiting on each other.
 //
 // Lavapipe pays per load statement, and a load whose address differs between lanes (X here)
 // costs several times one that all lanes share (Z: it depends only on loop counters). So an
@@ -16,7 +18,7 @@ struct Params {
   ho: u32,      // F - ph + 1 output rows
   wo: u32,      // F - pw + 1 output columns
   groupsX: u32, // ceil(wo / 7)
-  offset: u32,  // output index of this map's (0, 0): s F^2 + floor(ph/2) F + floor(pw/2)
+  offset: u32,  // output index of map 0's valid (0, 0): floor(ph/2) F + floor(pw/2)
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -36,11 +38,11 @@ fn dots(w0: vec4f, w1: vec4f, w2: vec4f, w3: vec4f, w4: vec4f, w5: vec4f, w6: ve
   return Seven(vec4f(dot(w0, zv), dot(w1, zv), dot(w2, zv), dot(w3, zv)), vec3f(dot(w4, zv), dot(w5, zv), dot(w6, zv)));
 }
 
-fn store(row: u32, x0: u32, v: Seven) {
+fn store(level: u32, row: u32, x0: u32, v: Seven) {
   if (row >= params.ho) {
     return;
   }
-  let at = params.offset + row * params.F + x0;
+  let at = level * params.F * params.F + params.offset + row * params.F + x0;
   for (var k = 0u; k < 7u; k++) {
     if (x0 + k < params.wo) {
       out[at + k] = select(v.hi[k % 4u], v.lo[k % 4u], k < 4u);
@@ -51,6 +53,7 @@ fn store(row: u32, x0: u32, v: Seven) {
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = gid.x + gid.y * groups.x * WG;
+  let level = gid.z;
   if (i >= ((params.ho + 1u) / 2u) * params.groupsX) {
     return;
   }
@@ -65,7 +68,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var bottom = Seven(vec4f(0.0), vec3f(0.0));
   // X row y0 + rho feeds output row y0 through template row rho and row y0 + 1 through rho - 1.
   for (var rho = 0u; rho < ph + 1u; rho++) {
-    let xRow = min(y0 + rho, F - 1u) * F;
+    let xRow = (level * F + min(y0 + rho, F - 1u)) * F;
     for (var c = 0u; c < C4; c++) {
       var w0 = x[(xRow + min(x0, F - 1u)) * C4 + c];
       var w1 = x[(xRow + min(x0 + 1u, F - 1u)) * C4 + c];
@@ -94,6 +97,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       }
     }
   }
-  store(y0, x0, top);
-  store(y0 + 1u, x0, bottom);
+  store(level, y0, x0, top);
+  store(level, y0 + 1u, x0, bottom);
 }

@@ -2,7 +2,8 @@
 // from Node (the browser bundle test checks it); index.ts (Node) and browser.ts add the engine's host.
 export * from './runtime/index.ts';
 export { createTracker, type Tracker, type TrackerOptions, type InitReport, type UpdateResult } from './tracker/tadt.ts';
-export { runSequence, SequenceFrameError, type RunSequenceOptions, type SequenceResult, type TrackedFrame } from './tracker/run-sequence.ts';
+export { createMultiTracker, type MultiTracker, type TargetInitReport, type TargetResult } from './tracker/multi.ts';
+export { runSequence, runTargets, SequenceFrameError, type RunSequenceOptions, type SequenceResult, type TrackedFrame, type TargetsFrame, type TargetsResult } from './tracker/run-sequence.ts';
 export { defaultConfig, paperConfig, type TadtConfig, type Profile, type ImageMethods } from './tracker/config.ts';
 export { checkBoxSize, validateInitBox, toOneBased, fromOneBased, type Box } from './io/box.ts';
 export { SequenceError } from './io/errors.ts';
@@ -10,7 +11,7 @@ export type { SelectionOverride } from './tracker/selection.ts';
 export { createBackbone, type Backbone } from './tracker/backbone.ts';
 export { toRgbFrame, type Frame, type RawPixels } from './io/rgb-frame.ts';
 export { resultText } from './io/result-lines.ts';
-export { parseGroundTruth } from './io/groundtruth.ts';
+export { parseBoxList, parseRegions, regionBox } from './io/groundtruth.ts';
 export { syntheticVggWeights, syntheticWarning, SYNTHETIC_SEED } from './weights/synthetic.ts';
 export { readMatBlob, parseMat, looksLikeMat } from './weights/mat.ts';
 export { readVggBlob, checkVggLayers, type VggWeights } from './weights/vgg.ts';

@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '../src/eval/shared-data.ts';
 import { decodeImage } from '../src/io/frame.ts';
-import { subgroupGemmSupported } from '../src/kernels/conv2d3x3.ts';
+import { subgroupGemmSupported } from '../src/kernels/conv-weights.ts';
 import { conv2d3x3Cpu, type DenseMap, fromPadded, paddingIsZero, toPadded } from '../src/reference/conv2d3x3.ts';
 import { cropWindowCpu, inputChecksums } from '../src/reference/crop-window.ts';
 import { frameResizeCpu } from '../src/reference/frame-resize.ts';
 import { maxpool2x2Cpu } from '../src/reference/maxpool.ts';
-import { createBackbone } from '../src/tracker/backbone.ts';
+import { createBackbone, maxBackboneBatch } from '../src/tracker/backbone.ts';
 import type { Box } from '../src/io/box.ts';
 import { stateFromBox, toRescaledBox } from '../src/tracker/geometry.ts';
 import { readVggMat } from '../src/weights/mat-file.ts';
@@ -84,6 +84,43 @@ describe('backbone (VGG-16 conv1_1..conv4_3, stride 4)', () => {
       backbone.release();
     });
   }
+
+  for (const variant of ['winograd', 'tiled'] as const) {
+    it(`${variant}: a batch of 3 windows gives each window's maps bit for bit as when it runs alone`, async () => {
+      const engine = await gpuEngine();
+      const images = [1, 2, 3].map((k) => toPadded({ ...image, data: seededArray(size * size * 3, 7 + k, -128, 128) }, 4));
+      const single = await createBackbone(engine, weights, { size, variant });
+      const alone: Float32Array[][] = [];
+      for (const input of images) {
+        single.input.tensor.write(input);
+        await engine.run(single.steps);
+        alone.push([await single.relu41.tensor.read(), await single.relu43.tensor.read()]);
+      }
+      single.release();
+      const batched = await createBackbone(engine, weights, { size, variant, batch: 3 });
+      expect(batched.batch).to.equal(3);
+      images.forEach((input, b) => batched.input.tensor.write(input, b * input.length));
+      await engine.run(batched.steps);
+      const maps = [await batched.relu41.tensor.read(), await batched.relu43.tensor.read()];
+      batched.release();
+      alone.forEach((pair, b) =>
+        pair.forEach((want, l) => {
+          const got = maps[l].subarray(b * want.length, (b + 1) * want.length);
+          expect(got.every((v, i) => Object.is(v, want[i])), `window ${b}, ${l ? 'relu43' : 'relu41'}`).to.equal(true);
+        }),
+      );
+    });
+  }
+
+  it('maxBackboneBatch: as many 180-px windows as one storage binding holds', async () => {
+    const engine = await gpuEngine();
+    const n = maxBackboneBatch(engine, 180);
+    expect(n).to.be.at.least(1);
+    // lavapipe binds 128 MiB; conv1_2's Winograd scratch, the largest buffer, is 36 x 2025 tiles x
+    // 64 floats (18.7 MB) per window: 7 fit.
+    if (engine.device.limits.maxStorageBufferBindingSize === 2 ** 27 && engine.adapterReport.software) expect(n).to.equal(7);
+    expect(maxBackboneBatch(engine, 20)).to.be.greaterThan(n);
+  });
 
   it('rejects weights that are not the VGG trunk and sizes that are not multiples of 4', async () => {
     const engine = await gpuEngine();

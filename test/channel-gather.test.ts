@@ -11,8 +11,12 @@ import { sharedPath } from '../src/eval/shared-data.ts';
 import { readFileSync } from 'node:fs';
 import { itShared } from './helpers/shared.ts';
 
-function upload(engine: Engine, x: Float32Array, H: number, W: number, C: number, pad: number): FeatureMap {
-  return { tensor: engine.upload([H + 2 * pad, W + 2 * pad, C], 'gather src', 'f32', padHWC(x, H, W, C, pad)), height: H, width: W, channels: C, pad };
+/** The map as map `slot` of a batch whose other maps hold garbage. */
+function upload(engine: Engine, x: Float32Array, H: number, W: number, C: number, pad: number, slot = 0): FeatureMap {
+  const one = padHWC(x, H, W, C, pad);
+  const all = new Float32Array((slot + 2) * one.length).fill(1e9);
+  all.set(one, slot * one.length);
+  return { tensor: engine.upload([all.length], 'gather src', 'f32', all), height: H, width: W, channels: C, pad };
 }
 
 async function gatherCase(
@@ -22,16 +26,17 @@ async function gatherCase(
   list43: number[],
   scale: number,
   window: { y0: number; x0: number; height: number; width: number },
-  options: { subset43?: boolean; outPad?: number } = {},
+  options: { subset43?: boolean; outPad?: number; slot?: number } = {},
 ) {
   const x41 = seededArray(H * W * C, 41, -50, 100).map((v) => Math.max(0, v));
   const x43 = seededArray(H * W * C, 43, -50, 100).map((v) => Math.max(0, v));
-  const src41 = upload(engine, x41, H, W, C, 1);
+  const slot = options.slot ?? 0;
+  const src41 = upload(engine, x41, H, W, C, 1, slot);
   // A subset map: conv4_3 already restricted to list43, in order (channels padded to a vec4).
   const C43 = gatheredChannels(list43.length);
   const sub = new Float32Array(H * W * C43);
   for (let p = 0; p < H * W; p++) list43.forEach((c, k) => (sub[p * C43 + k] = x43[p * C + c]));
-  const src43 = options.subset43 ? upload(engine, sub, H, W, C43, 2) : upload(engine, x43, H, W, C, 1);
+  const src43 = options.subset43 ? upload(engine, sub, H, W, C43, 2, slot) : upload(engine, x43, H, W, C, 1, slot);
   const idx41 = engine.upload([list41.length], 'idx41', 'u32', Uint32Array.from(list41));
   const idx43 = options.subset43 ? undefined : engine.upload([list43.length], 'idx43', 'u32', Uint32Array.from(list43));
   const Cs = gatheredChannels(list41.length + list43.length);
@@ -39,7 +44,7 @@ async function gatherCase(
   const out = { tensor: engine.tensor([(window.height + 2 * pad) * (window.width + 2 * pad) * Cs], 'gather out'), height: window.height, width: window.width, channels: Cs, pad };
   const d = await channelGather(engine, {
     src41, src43, idx41, idx43, count43: list43.length,
-    scale41: scale, window,
+    scale41: scale, window, slot,
   }, out);
   await engine.run(d.steps);
   const got = await out.tensor.read();
@@ -69,6 +74,14 @@ describe('channel-gather', () => {
     const { got, want } = await gatherCase(engine, [7, 9, 12], [1, 4], [8, 2, 6], 0.81,
       { y0: 0, x0: 0, height: 7, width: 9 }, { subset43: true });
     expectClose(got, want, 1e-30, 1e-6);
+  });
+
+  it('reads one map of a batch (a target\'s slot), with either kind of conv4_3 source', async () => {
+    const engine = await gpuEngine();
+    for (const subset43 of [false, true]) {
+      const { got, want } = await gatherCase(engine, [7, 9, 12], [5, 0], [2, 7, 3], 1.37, { y0: 0, x0: 0, height: 7, width: 9 }, { subset43, slot: 2 });
+      expectClose(got, want, 1e-30, 1e-6);
+    }
   });
 
   itShared('TADT size: Skiing fixture channels, 45x45x512 search map and 11x11 template', async () => {

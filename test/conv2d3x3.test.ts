@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { conv2d3x3, type ConvVariant, subgroupGemmSupported, uploadConvWeights } from '../src/kernels/conv2d3x3.ts';
+import { type ConvVariant, subgroupGemmSupported, uploadConvWeights } from '../src/kernels/conv-weights.ts';
+import { conv2d3x3 } from '../src/kernels/conv2d3x3.ts';
 import type { FeatureMap } from '../src/kernels/layout.ts';
 import { conv2d3x3Cpu, type DenseMap, fromPadded, toPadded } from '../src/reference/conv2d3x3.ts';
 import { maxpool2x2Cpu } from '../src/reference/maxpool.ts';
@@ -25,6 +26,8 @@ interface Case {
   cout: number;
   subset?: number[];
   pool?: boolean;
+  /** Maps stacked in one tensor (several targets' windows). */
+  batch?: number;
 }
 
 function layer(cin: number, cout: number, seed: number) {
@@ -41,10 +44,19 @@ function layer(cin: number, cout: number, seed: number) {
 /** Runs one case on the GPU; checks that the border and padding channels are as they must be. */
 async function runCase(engine: Engine, variant: ConvVariant, c: Case, seed: number) {
   const l = layer(c.cin, c.cout, seed);
-  const dense: DenseMap = { data: seededArray(c.h * c.w * c.cin, seed + 2), height: c.h, width: c.w, channels: c.cin };
+  const batch = c.batch ?? 1;
+  const dense: DenseMap[] = Array.from({ length: batch }, (_, b) => ({
+    data: seededArray(c.h * c.w * c.cin, seed + 2 + b),
+    height: c.h,
+    width: c.w,
+    channels: c.cin,
+  }));
   const cin4 = Math.ceil(c.cin / 4) * 4;
+  const inSize = (c.h + 2) * (c.w + 2) * cin4;
+  const packed = new Float32Array(batch * inSize);
+  dense.forEach((d, b) => packed.set(toPadded(d, cin4), b * inSize));
   const input: FeatureMap = {
-    tensor: engine.upload([(c.h + 2) * (c.w + 2) * cin4], 'conv test in', 'f32', toPadded(dense, cin4)),
+    tensor: engine.upload([batch * inSize], 'conv test in', 'f32', packed),
     height: c.h,
     width: c.w,
     channels: cin4,
@@ -55,33 +67,36 @@ async function runCase(engine: Engine, variant: ConvVariant, c: Case, seed: numb
   const outSize = (oh + 2) * (ow + 2) * weights.outChannels;
   // A sentinel instead of zeros shows that the kernel leaves the border alone.
   const output: FeatureMap = {
-    tensor: engine.upload([outSize], 'conv test out', 'f32', new Float32Array(outSize).fill(SENTINEL)),
+    tensor: engine.upload([batch * outSize], 'conv test out', 'f32', new Float32Array(batch * outSize).fill(SENTINEL)),
     height: oh,
     width: ow,
     channels: weights.outChannels,
     pad: 1,
   };
-  const op = await conv2d3x3(engine, input, weights, output, { pool: c.pool });
+  const op = await conv2d3x3(engine, input, weights, output, { pool: c.pool, batch });
   await engine.run(op.steps);
-  const data = await output.tensor.read();
-  const rowLen = ow + 2;
-  for (let y = 0; y < oh + 2; y++) {
-    for (let x = 0; x < rowLen; x++) {
-      const interior = y >= 1 && y <= oh && x >= 1 && x <= ow;
-      for (let ch = interior ? weights.cout : 0; ch < weights.outChannels; ch++) {
-        const v = data[(y * rowLen + x) * weights.outChannels + ch];
-        expect(v, `${interior ? 'padding channel' : 'border'} at (${y},${x},${ch})`).to.equal(interior ? 0 : SENTINEL);
-      }
-    }
-  }
-  const got = fromPadded(data, output, weights.cout);
+  const all = await output.tensor.read();
   op.release();
   weights.release();
   input.tensor.release();
   output.tensor.release();
-  let want = conv2d3x3Cpu(dense, l, c.subset);
-  if (c.pool) want = maxpool2x2Cpu(want);
-  check(variant, got, want);
+  const rowLen = ow + 2;
+  for (let b = 0; b < batch; b++) {
+    const data = all.subarray(b * outSize, (b + 1) * outSize);
+    for (let y = 0; y < oh + 2; y++) {
+      for (let x = 0; x < rowLen; x++) {
+        const interior = y >= 1 && y <= oh && x >= 1 && x <= ow;
+        for (let ch = interior ? weights.cout : 0; ch < weights.outChannels; ch++) {
+          const v = data[(y * rowLen + x) * weights.outChannels + ch];
+          expect(v, `map ${b}: ${interior ? 'padding channel' : 'border'} at (${y},${x},${ch})`).to.equal(interior ? 0 : SENTINEL);
+        }
+      }
+    }
+    const got = fromPadded(data, output, weights.cout);
+    let want = conv2d3x3Cpu(dense[b], l, c.subset);
+    if (c.pool) want = maxpool2x2Cpu(want);
+    check(variant, got, want);
+  }
 }
 
 function check(variant: ConvVariant, got: DenseMap, want: DenseMap) {
@@ -107,7 +122,9 @@ const CASES: [string, Case][] = [
   ['8->12 at 10x14 with fused 2x2 max pooling', { h: 10, w: 14, cin: 8, cout: 12, pool: true }],
   ['6->9 at 9x11 with fused pooling (floor mode)', { h: 9, w: 11, cin: 6, cout: 9, pool: true }],
   ['512->512 at 6x6 (deep accumulation)', { h: 6, w: 6, cin: 512, cout: 512 }],
-];
+  ['batch of 3: 5->7 at 9x11 (tiles of the maps share GEMM row blocks)', { h: 9, w: 11, cin: 5, cout: 7, batch: 3 }],
+  ['batch of 2: 8->12 at 10x14 pooled', { h: 10, w: 14, cin: 8, cout: 12, pool: true, batch: 2 }],
+]; 
 
 // TADT-sized: conv2_2 with pool2 as the backbone runs it, and conv4_3 restricted to 300 channels.
 const BIG: [string, Case][] = [

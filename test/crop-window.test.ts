@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { cropWindow } from '../src/kernels/crop-window.ts';
+import type { FeatureMap } from '../src/kernels/layout.ts';
 import { cropWindowCpu } from '../src/reference/crop-window.ts';
 import type { CropMethod } from '../src/tracker/config.ts';
 import type { Engine } from '../src/runtime/engine.ts';
@@ -65,4 +66,34 @@ describe('crop-window', () => {
       });
     }
   }
+
+  it('writes one map of a batch per slot (several targets\' windows), leaving the other maps alone', async () => {
+    const engine = await gpuEngine();
+    const [w, h, out] = [53, 37, 31];
+    const data = randomFrame(w, h, 5);
+    const frame = engine.upload([h, w, 3], 'test frame', 'u8', data);
+    const shape = { height: out, width: out, channels: 4, pad: 1 };
+    const per = (out + 2) ** 2 * 4;
+    const batch: FeatureMap = { ...shape, tensor: engine.tensor([3 * per], 'batch of windows') };
+    batch.tensor.write(new Float32Array(3 * per).fill(9));
+    const windows = [WINDOWS[0], WINDOWS[6]];
+    const crops = [];
+    for (const [slot, win] of [[2, windows[0]], [0, windows[1]]] as const) {
+      const crop = await cropWindow(engine, frame, { method: 'cv2-bilinear', output: batch, slot });
+      await crop.set(win);
+      crops.push(crop);
+    }
+    await engine.run(crops.flatMap((c) => [...c.steps]));
+    const all = await batch.tensor.read();
+    const map = (slot: number): FeatureMap => ({ ...shape, tensor: engine.upload([per], 'slot', 'f32', all.slice(slot * per, (slot + 1) * per)) });
+    expectClose(await readRgbInterior(map(2)), cropWindowCpu(data, w, h, windows[0], out, 'cv2-bilinear'), 1e-6, 0);
+    expectClose(await readRgbInterior(map(0)), cropWindowCpu(data, w, h, windows[1], out, 'cv2-bilinear'), 1e-6, 0);
+    expect(all.slice(per, 2 * per).every((v) => v === 9), 'map 1 untouched').to.equal(true);
+    let error: unknown;
+    await cropWindow(engine, frame, { method: 'cv2-bilinear', output: batch, slot: 3 }).catch((e) => (error = e));
+    expect(String(error)).to.match(/crop-window: output tensor holds no map 3/);
+    crops.forEach((c) => c.release());
+    batch.tensor.release();
+    frame.release();
+  });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateDemoSequence, writeDemoSequence } from '../src/demo/synthetic-sequence.ts';
 import { loadFrame } from '../src/io/frame.ts';
 import { openSequence } from '../src/io/sequence.ts';
-import { tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
 
 describe('demo: synthetic sequence', () => {
   it('is deterministic: same options, same files byte for byte', async () => {

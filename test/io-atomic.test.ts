@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResultWriter, writeFileAtomic } from '../src/io/atomic.ts';
 import { formatCoord } from '../src/io/result-lines.ts';
-import { tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
 
 async function rejects(p: Promise<unknown>): Promise<void> {
   let failed = false;

@@ -6,9 +6,11 @@ import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { FrameError, decodeImage, loadFrame, toRgbFrame } from '../src/io/frame.ts';
-import { shared, tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
+import { sharedPath } from '../src/eval/shared-data.ts';
+import { itShared } from './helpers/shared.ts';
 
-const skiing1 = () => shared('data', 'otb', 'Skiing', 'img', '0001.jpg');
+const skiing1 = () => sharedPath('data', 'otb', 'Skiing', 'img', '0001.jpg');
 
 /** Asserts that `fn` rejects/throws a FrameError whose message names `file` and matches `why`. */
 async function expectFrameError(fn: () => unknown, file: string, why: RegExp): Promise<void> {
@@ -95,11 +97,11 @@ function withoutSegments(jpegBytes: Buffer, marker: number): Buffer {
 }
 
 describe('io/frame: decodeImage and loadFrame', () => {
-  it('decodes the shared OTB and VOT JPEGs to RGB8', async () => {
+  itShared('decodes the shared OTB and VOT JPEGs to RGB8', async () => {
     for (const [path, w, h] of [
       [skiing1(), 640, 360],
-      [shared('data', 'otb', 'Football1', 'img', '0001.jpg'), 352, 288],
-      [shared('data', 'vot', 'bag', 'color', '00000001.jpg'), 480, 360],
+      [sharedPath('data', 'otb', 'Football1', 'img', '0001.jpg'), 352, 288],
+      [sharedPath('data', 'vot', 'bag', 'color', '00000001.jpg'), 480, 360],
     ] as const) {
       const f = await loadFrame(path);
       expect([f.width, f.height], path).to.deep.equal([w, h]);
@@ -109,7 +111,7 @@ describe('io/frame: decodeImage and loadFrame', () => {
 
   // The hash of cv2.imread's output (libjpeg-turbo, converted BGR -> RGB) for this file. The
   // crop-window test checks four more sequences against the reference's checksums.
-  it('decodes Skiing/0001.jpg to the bytes cv2.imread gives', async () => {
+  itShared('decodes Skiing/0001.jpg to the bytes cv2.imread gives', async () => {
     const f = await decodeImage(readFileSync(skiing1()), 'x.jpg');
     expect(createHash('sha256').update(f.data).digest('hex')).to.equal('809a64e822f84aea424cb647a3d2098e8925ad4b9c331455295d5c7f2cc8d2a8');
   });
@@ -171,7 +173,7 @@ describe('io/frame: decodeImage and loadFrame', () => {
     expect(Array.from((await decodeImage(png, 'actually-a-png.jpg')).data)).to.deep.equal([5, 6, 7]);
   });
 
-  it('names the file for a missing, empty, non-image, truncated or corrupt input', async () => {
+  itShared('names the file for a missing, empty, non-image, truncated or corrupt input', async () => {
     const dir = tempDir();
     const missing = join(dir, 'nope.jpg');
     await expectFrameError(() => loadFrame(missing), missing, /not found/);

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FrameError, loadFrame } from '../src/io/frame.ts';
 import { FramePrefetcher } from '../src/io/prefetch.ts';
-import { shared, tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
+import { sharedPath } from '../src/eval/shared-data.ts';
+import { itShared } from './helpers/shared.ts';
 
 const skiing = (n: number) =>
-  Array.from({ length: n }, (_, i) => shared('data', 'otb', 'Skiing', 'img', `${String(i + 1).padStart(4, '0')}.jpg`));
+  Array.from({ length: n }, (_, i) => sharedPath('data', 'otb', 'Skiing', 'img', `${String(i + 1).padStart(4, '0')}.jpg`));
 
 describe('io/prefetch: FramePrefetcher', () => {
-  it('returns the same frames as loadFrame, in order, then refuses more', async () => {
+  itShared('returns the same frames as loadFrame, in order, then refuses more', async () => {
     const paths = skiing(6);
     const pf = new FramePrefetcher(paths);
     try {
@@ -28,7 +30,7 @@ describe('io/prefetch: FramePrefetcher', () => {
     }
   });
 
-  it('reads `depth` frames ahead of the one handed out', async () => {
+  itShared('reads `depth` frames ahead of the one handed out', async () => {
     const dir = tempDir();
     const paths = skiing(4).map((p, i) => {
       const copy = join(dir, `${i}.jpg`);
@@ -47,7 +49,7 @@ describe('io/prefetch: FramePrefetcher', () => {
     }
   });
 
-  it('reports a bad frame as a FrameError when it is reached, and carries on', async () => {
+  itShared('reports a bad frame as a FrameError when it is reached, and carries on', async () => {
     const bad = join(tempDir(), 'bad.jpg');
     writeFileSync(bad, 'not a jpeg');
     const [a, b] = skiing(2);
@@ -64,7 +66,7 @@ describe('io/prefetch: FramePrefetcher', () => {
     }
   });
 
-  it('refuses next() after close()', async () => {
+  itShared('refuses next() after close()', async () => {
     const pf = new FramePrefetcher(skiing(3));
     await pf.next();
     await pf.close();

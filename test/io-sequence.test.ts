@@ -3,11 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromOneBased, toOneBased, validateInitBox } from '../src/io/box.ts';
 import { SequenceError } from '../src/io/errors.ts';
-import { parseGroundTruth } from '../src/io/groundtruth.ts';
+import { parseRegions, regionBox } from '../src/io/groundtruth.ts';
 import { type OpenOptions, listSequences, openSequence } from '../src/io/sequence.ts';
-import { shared, tempDir } from './io-fixtures.test.ts';
+import { tempDir } from './helpers/temp.ts';
+import { sharedPath } from '../src/eval/shared-data.ts';
+import { itShared } from './helpers/shared.ts';
 
-const otb = (seq: string) => shared('data', 'otb', seq);
+const otb = (seq: string) => sharedPath('data', 'otb', seq);
 
 /** A throwaway sequence folder: `frames` empty files in `sub`, and any extra text files. */
 function fakeSequence(frames: string[], files: Record<string, string>, sub = 'img'): string {
@@ -23,29 +25,31 @@ const gtLines = (n: number) => Array.from({ length: n }, (_, i) => `${10 + i},20
 const openFails = (dir: string, opts: OpenOptions, why: RegExp) =>
   expect(() => openSequence(dir, opts)).to.throw(SequenceError, why);
 
-describe('io/groundtruth: parseGroundTruth', () => {
+describe('io/groundtruth: parseRegions', () => {
   it('accepts comma, tab, space and mixed separators, CRLF and trailing blank lines', () => {
     const text = '1,2,3,4\r\n5\t6\t7\t8\n9 10 11 12\n 13, 14\t15  16 \n\n';
-    expect(parseGroundTruth(text, 'gt.txt')).to.deep.equal([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]);
+    expect(parseRegions(text, 'gt.txt')).to.deep.equal([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]);
   });
 
   it('names the file and 1-based line of a bad line', () => {
-    expect(() => parseGroundTruth('1,2,3,4\n1,2,x,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*"1,2,x,4"/);
-    expect(() => parseGroundTruth('1,2,3,4\n1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: expected 4 numbers/);
-    expect(() => parseGroundTruth('1,2,3,4\n\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*empty line/);
-    expect(() => parseGroundTruth('1,2,3,4\n,1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
-    expect(() => parseGroundTruth('1,2,3,4\n1,2,3,Infinity\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
-    expect(() => parseGroundTruth('1,2,3,4,5,6,7,8\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: expected 4 numbers/);
-    expect(() => parseGroundTruth('', 'gt.txt')).to.throw(SequenceError, /empty/);
+    expect(() => parseRegions('1,2,3,4\n1,2,x,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*"1,2,x,4"/);
+    expect(() => parseRegions('1,2,3,4\n1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: expected 4 numbers/);
+    expect(() => parseRegions('1,2,3,4\n\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2: .*empty line/);
+    expect(() => parseRegions('1,2,3,4\n,1,2,3\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
+    expect(() => parseRegions('1,2,3,4\n1,2,3,Infinity\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:2:/);
+    expect(() => parseRegions('1,2,3,4,5,6,7,8\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: expected 4 numbers/);
+    expect(() => parseRegions('', 'gt.txt')).to.throw(SequenceError, /empty/);
   });
 
   it('turns NaN lines into null, but not on the first line', () => {
-    expect(parseGroundTruth('1,2,3,4\nNaN,NaN,NaN,NaN\n5,6,7,8\n', 'gt.txt')).to.deep.equal([[1, 2, 3, 4], null, [5, 6, 7, 8]]);
-    expect(() => parseGroundTruth('nan,nan,nan,nan\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: first/);
+    expect(parseRegions('1,2,3,4\nNaN,NaN,NaN,NaN\n5,6,7,8\n', 'gt.txt')).to.deep.equal([[1, 2, 3, 4], null, [5, 6, 7, 8]]);
+    expect(() => parseRegions('nan,nan,nan,nan\n1,2,3,4\n', 'gt.txt')).to.throw(SequenceError, /gt\.txt:1: first/);
   });
 
   it('reduces 8-value polygons to their min/max box when polygons are allowed', () => {
-    expect(parseGroundTruth('10,20,30,25,28,50,8,45\n1,2,3,4\n', 'gt.txt', true)).to.deep.equal([[8, 20, 22, 30], [1, 2, 3, 4]]);
+    const regions = parseRegions('10,20,30,25,28,50,8,45\n1,2,3,4\n', 'gt.txt', true);
+    expect(regions).to.deep.equal([[10, 20, 30, 25, 28, 50, 8, 45], [1, 2, 3, 4]]);
+    expect(regions.map((r) => regionBox(r!))).to.deep.equal([[8, 20, 22, 30], [1, 2, 3, 4]]);
   });
 });
 
@@ -69,7 +73,7 @@ describe('io/box', () => {
 });
 
 describe('io/sequence: openSequence on the shared datasets', () => {
-  it('opens OTB Skiing: 81 frames, 0-based init box from line 1', () => {
+  itShared('opens OTB Skiing: 81 frames, 0-based init box from line 1', () => {
     const s = openSequence(otb('Skiing'));
     expect(s.layout).to.equal('otb');
     expect(s.name).to.equal('Skiing');
@@ -81,13 +85,13 @@ describe('io/sequence: openSequence on the shared datasets', () => {
     expect(s.notes).to.deep.equal([]);
   });
 
-  it('reads the tab-separated OTB files (Couple)', () => {
+  itShared('reads the tab-separated OTB files (Couple)', () => {
     const s = openSequence(otb('Couple'));
     expect(s.frames).to.have.length(140);
     expect(s.initBox).to.deep.equal([50, 46, 25, 62]); // file: 51<TAB>47<TAB>25<TAB>62
   });
 
-  it('cuts Football1 to its 74 annotated frames and says so', () => {
+  itShared('cuts Football1 to its 74 annotated frames and says so', () => {
     const s = openSequence(otb('Football1'));
     expect(s.frames).to.have.length(74);
     expect(s.groundTruth).to.have.length(74);
@@ -96,8 +100,8 @@ describe('io/sequence: openSequence on the shared datasets', () => {
     expect(s.notes[0]).to.match(/81 frames .* 74 ground-truth lines .*using 74 frames/);
   });
 
-  it('opens VOT bag: color/ frames and polygons reduced to min/max boxes', () => {
-    const s = openSequence(shared('data', 'vot', 'bag'));
+  itShared('opens VOT bag: color/ frames and polygons reduced to min/max boxes', () => {
+    const s = openSequence(sharedPath('data', 'vot', 'bag'));
     expect(s.layout).to.equal('vot');
     expect(s.frames).to.have.length(196);
     expect(s.frames[0]).to.match(/color\/00000001\.jpg$/);
@@ -110,7 +114,7 @@ describe('io/sequence: openSequence on the shared datasets', () => {
     expect(h).to.be.closeTo(132.47, 1e-9);
   });
 
-  it('applies start/end (1-based, inclusive) to frames and ground truth', () => {
+  itShared('applies start/end (1-based, inclusive) to frames and ground truth', () => {
     const s = openSequence(otb('Skiing'), { start: 5, end: 10 });
     expect(s.frames).to.have.length(6);
     expect(s.frames[0]).to.match(/0005\.jpg$/);
@@ -123,7 +127,7 @@ describe('io/sequence: openSequence on the shared datasets', () => {
     openFails(otb('Football1'), { end: 80 }, /end = 80 .* 1\.\.74/);
   });
 
-  it('takes a 1-based user box over the ground truth and checks its size', () => {
+  itShared('takes a 1-based user box over the ground truth and checks its size', () => {
     expect(openSequence(otb('Skiing'), { box: [100, 50, 20, 10] }).initBox).to.deep.equal([99, 49, 20, 10]);
     openFails(otb('Skiing'), { box: [100, 50, 0, 10] }, /\[100, 50, 0, 10\].*zero or negative/);
   });
@@ -191,13 +195,13 @@ describe('io/sequence: layouts and quirks', () => {
 
   it('fails clearly on a folder without frames', () => {
     openFails(fakeSequence([], { 'groundtruth_rect.txt': gtLines(1) }), {}, /no frames/);
-    openFails(join(tempDir(), 'absent'), {}, /not a directory/);
+    openFails(join(tempDir(), 'absent'), {}, /no such folder or video file/);
   });
 });
 
 describe('io/sequence: listSequences', () => {
-  it('lists the shared OTB sequences in natural order, skipping files', () => {
-    const list = listSequences(shared('data', 'otb'));
+  itShared('lists the shared OTB sequences in natural order, skipping files', () => {
+    const list = listSequences(sharedPath('data', 'otb'));
     expect(list.map((e) => e.name)).to.deep.equal(['Couple', 'Crossing', 'DragonBaby', 'Football1', 'Skiing']);
     expect(list[0].gtFile).to.equal('groundtruth_rect.txt');
   });

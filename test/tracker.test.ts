@@ -9,6 +9,7 @@ import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import type { VggWeights } from '../src/weights/vgg.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { boxOf, centreError, scene, type Target } from './helpers/scene.ts';
+import { rejection } from './helpers/rejects.ts';
 
 // Frames here are small on purpose: a 100x80 frame with a ~48 px target gives an 84-px search
 // window and 21x21 features, several times cheaper on lavapipe than the normal 180/45.
@@ -23,15 +24,6 @@ function quickConfig(): TadtConfig {
   const c = defaultConfig();
   c.ridge.iterations = 20;
   return c;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A target moving (+3, +2) px per frame in 100x80 frames, from (16, 12). */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { annotateFrame, COLORS, heatColor } from '../src/vis/annotate.ts';
+import { annotateFrame, COLORS, heatColor, targetColor } from '../src/vis/annotate.ts';
 import { createCanvas, getPixel } from '../src/vis/raster.ts';
 
 const BLACK = [0, 0, 0] as const;
@@ -28,6 +28,23 @@ describe('vis annotate', () => {
     expect(getPixel(f, 71, 35)).to.deep.equal(COLORS.gt);
     expect(getPixel(f, 60, 35)).to.deep.equal(COLORS.lost);
     expect(getPixel(f, 65, 30)).to.deep.equal(COLORS.lost); // shared top edge: the track is drawn last
+  });
+
+  it('draws several targets, each in its own colour with its label above it', () => {
+    const targets = [
+      { box: [10, 30, 20, 20] as const, label: '1', color: targetColor(1) },
+      { box: [60, 40, 30, 20] as const, label: '2', color: targetColor(2) },
+      { box: [60, 0, 10, 10] as const, label: '3', color: targetColor(3) },
+    ];
+    expect(new Set([1, 2, 3, 4, 5, 6, 7, 8].map((k) => targetColor(k).join())).size).to.equal(8);
+    expect(targetColor(9)).to.deep.equal(targetColor(1));
+    const f = annotateFrame(grey(), { targets, thickness: 1 });
+    expect(getPixel(f, 10, 40)).to.deep.equal(targetColor(1));
+    expect(getPixel(f, 89, 50)).to.deep.equal(targetColor(2));
+    // Labels: a patch of the target's colour just above boxes 1 and 2, inside box 3 (no room above).
+    expect(getPixel(f, 10, 30 - 5)).to.deep.equal(targetColor(1));
+    expect(getPixel(f, 60, 40 - 5)).to.deep.equal(targetColor(2));
+    expect(getPixel(f, 61, 1)).to.deep.equal(targetColor(3));
   });
 
   it('never throws for boxes outside or across the frame border, NaN or huge', () => {

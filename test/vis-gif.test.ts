@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { encodeGif, GIF_PALETTE, GifEncoder, lzwEncode, quantize } from '../src/vis/gif.ts';
 import { createCanvas, downscale, drawText, type Canvas } from '../src/vis/raster.ts';
 import { openVideo, writeVideo } from '../src/vis/video.ts';
+import { withEnv } from './helpers/env.ts';
 
 interface DecodedGif {
   width: number;
@@ -179,14 +180,11 @@ describe('vis video', () => {
     d.frames.forEach((f, i) => expect(same(f.rgb, paletted(downscale(frames()[i]!, 2)))).to.equal(true));
   });
 
-  it('says ffmpeg was not found for .mp4 when it is not on PATH, and rejects other extensions', () => {
-    const saved = process.env.PATH;
-    process.env.PATH = mkdtempSync(join(tmpdir(), 'tadt-nopath-'));
-    try {
-      expect(() => openVideo('/tmp/x.mp4')).to.throw(/ffmpeg was not found on PATH.*\.gif/);
-    } finally {
-      process.env.PATH = saved;
-    }
+  it('says ffmpeg was not found for .mp4 when it is not on PATH, and rejects other extensions', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tadt-nopath-'));
+    await withEnv({ PATH: empty, TADT_FFMPEG: undefined }, () =>
+      expect(() => openVideo('/tmp/x.mp4')).to.throw(/^cannot write \/tmp\/x\.mp4 \(a \.gif needs no external tool\): ffmpeg was not found on PATH\. Install ffmpeg/),
+    );
     expect(() => openVideo('/tmp/x.avi')).to.throw('unsupported video extension ".avi"');
   });
 
@@ -197,11 +195,11 @@ describe('vis video', () => {
     writeFileSync(fake, `#!/bin/sh\necho "$@" > "${dir}/args"\ncat > "${dir}/stdin"\n`);
     chmodSync(fake, 0o755);
     const out = join(dir, 'out.mp4');
-    await writeVideo(out, frames(), { fps: 12, ffmpegPath: fake });
+    await withEnv({ TADT_FFMPEG: fake }, () => writeVideo(out, frames(), { fps: 12 }));
     expect(readFileSync(join(dir, 'args'), 'utf8')).to.contain(`-f rawvideo -pix_fmt rgb24 -s 40x30 -r 12 -i - -vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p ${out}`);
     expect(statSync(join(dir, 'stdin')).size).to.equal(4 * 40 * 30 * 3);
     writeFileSync(fake, '#!/bin/sh\ncat > /dev/null\necho boom >&2\nexit 3\n');
-    await writeVideo(out, frames(), { ffmpegPath: fake }).then(
+    await withEnv({ TADT_FFMPEG: fake }, () => writeVideo(out, frames())).then(
       () => expect.fail('should have failed'),
       (e: Error) => expect(e.message).to.match(/ffmpeg exited with 3.*boom/),
     );

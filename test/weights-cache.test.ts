@@ -5,7 +5,9 @@ import { CACHE_MAGIC, convertMatToCache, readWeightCache, writeWeightCache } fro
 import { CacheError } from '../src/weights/errors.ts';
 import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import type { VggLayerSpec, VggWeights } from '../src/weights/vgg.ts';
-import { SHARED_HWIO_SHA256, SHARED_MAT_SHA256, sharedWeightsMat, tempDir, writeIn } from './helpers/mat-writer.ts';
+import { SHARED_HWIO_SHA256, SHARED_MAT_SHA256, sharedWeightsMat, writeIn } from './helpers/mat-writer.ts';
+import { tempDir } from './helpers/temp.ts';
+import { itShared } from './helpers/shared.ts';
 import { rejects } from './helpers/rejects.ts';
 
 const SMALL: VggLayerSpec[] = [{ name: 'conv1_1', cin: 3, cout: 4 }, { name: 'conv1_2', cin: 4, cout: 5 }];
@@ -107,7 +109,7 @@ describe('weights: converted cache (TADTW001)', () => {
     });
   });
 
-  it('converts the shared MatConvNet file and loads the cache quickly', async () => {
+  itShared('converts the shared MatConvNet file and loads the cache quickly', async () => {
     const dir = tempDir();
     const out = join(dir, 'vgg16-conv4.tadtw');
     const stages = new Set<string>();

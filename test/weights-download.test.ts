@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { readWeightCache } from '../src/weights/cache.ts';
 import { DownloadError, downloadWeights, formatProgress, type DownloadOptions } from '../src/weights/download.ts';
 import { VGG_CONV_LAYERS, weightAt } from '../src/weights/vgg.ts';
-import { simplenn, tempDir } from './helpers/mat-writer.ts';
+import { simplenn } from './helpers/mat-writer.ts';
+import { tempDir } from './helpers/temp.ts';
 
 // cheap, position-dependent values in the real VGG shapes, so that conversion succeeds
 const value = (l: number, ky: number, kx: number, ci: number, co: number): number => ((l + ky * 3 + kx + ci * 7 + co * 11) % 17) / 16 - 0.5;

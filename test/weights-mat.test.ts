@@ -5,9 +5,8 @@ import {
   isCell, isNumeric, isStruct, isStructArray, MatError, parseMat, type MatValue,
 } from '../src/weights/mat.ts';
 import { readMat } from '../src/weights/mat-file.ts';
-import {
-  cell, char, emptyMatrix, matFile, num, rawMatrix, row, struct, structArray, tempDir, writeIn, type WVariable,
-} from './helpers/mat-writer.ts';
+import { cell, char, emptyMatrix, matFile, num, rawMatrix, row, struct, structArray, writeIn, type WVariable } from './helpers/mat-writer.ts';
+import { tempDir } from './helpers/temp.ts';
 import { rejects } from './helpers/rejects.ts';
 
 function numeric(v: MatValue | undefined): { class: string; dims: number[]; data: number[] } {

@@ -6,7 +6,9 @@ import { WeightFileError } from '../src/weights/errors.ts';
 import { defaultCachePath, matCachePath } from '../src/weights/paths.ts';
 import { resolveWeights } from '../src/weights/resolve.ts';
 import { syntheticVggWeights } from '../src/weights/synthetic.ts';
-import { SHARED_MAT_SHA256, sharedWeightsMat, tempDir } from './helpers/mat-writer.ts';
+import { SHARED_MAT_SHA256, sharedWeightsMat } from './helpers/mat-writer.ts';
+import { tempDir } from './helpers/temp.ts';
+import { itShared } from './helpers/shared.ts';
 
 describe('weights: resolveWeights', () => {
   const dir = tempDir();
@@ -42,7 +44,7 @@ describe('weights: resolveWeights', () => {
     expect(w.weights.layers[9]!.name).to.equal('conv4_3');
   });
 
-  it('converts an explicit .mat once into the weights dir, keyed by its sha256', async () => {
+  itShared('converts an explicit .mat once into the weights dir, keyed by its sha256', async () => {
     const env = envWith('keyed');
     const first = await resolveWeights({ weights: sharedWeightsMat(), env });
     expect(first.path).to.equal(matCachePath(SHARED_MAT_SHA256, env));

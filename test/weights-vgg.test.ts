@@ -5,10 +5,9 @@ import {
   extractVgg, parameterCount, VGG_CONV_LAYERS, weightAt, type VggLayerSpec,
 } from '../src/weights/vgg.ts';
 import { readVggMat } from '../src/weights/mat-file.ts';
-import {
-  cell, char, matFile, num, SHARED_HWIO_SHA256, sharedWeightsMat, simplenn, struct, tempDir, writeIn,
-  type SimplennOptions,
-} from './helpers/mat-writer.ts';
+import { cell, char, matFile, num, SHARED_HWIO_SHA256, sharedWeightsMat, simplenn, struct, writeIn, type SimplennOptions } from './helpers/mat-writer.ts';
+import { tempDir } from './helpers/temp.ts';
+import { itShared } from './helpers/shared.ts';
 import { rejects } from './helpers/rejects.ts';
 
 const SMALL: VggLayerSpec[] = [
@@ -80,7 +79,7 @@ describe('weights: VGG extraction from MatConvNet simplenn', () => {
   });
 
   describe('the third-party synthetic VGG-16 file (scipy.io.savemat)', () => {
-    it('loads with the real shapes and the values scipy reads', async () => {
+    itShared('loads with the real shapes and the values scipy reads', async () => {
       const path = sharedWeightsMat(); // fails, naming the expected path, when the file is missing
       const t0 = performance.now();
       const w = await readVggMat(path);

@@ -1,5 +1,5 @@
 // Choosing the initial box: dragged on the canvas, or typed as OTB's 1-based x,y,w,h.
-import { type Box, fromOneBased, parseGroundTruth } from '../src/browser.ts';
+import { type Box, fromOneBased, parseBoxList } from '../src/browser.ts';
 import { framePoint } from './overlay.ts';
 
 /**
@@ -32,6 +32,7 @@ export function dragBoxes(canvas: HTMLCanvasElement, enabled: () => boolean, onD
 
 /** A typed box: four numbers, 1-based as in OTB files; returned 0-based. */
 export function parseTypedBox(text: string): Box {
-  const [box] = parseGroundTruth(text, 'typed box');
-  return fromOneBased(box!);
+  const boxes = parseBoxList(text, 'typed box');
+  if (boxes.length !== 1) throw new RangeError(`typed box: one box x,y,w,h, got ${boxes.length}`);
+  return fromOneBased(boxes[0]);
 }

@@ -2,7 +2,8 @@
 // fused pooling) with the adapter's variant: Winograd on lavapipe (the subgroup GEMM when the
 // device has the feature), the tiled kernel on GPUs. For comparison at the two target shapes: the
 // plain-GEMM Winograd and the tiled kernel.
-import { conv2d3x3, convFlops, type ConvVariant, defaultConvVariant, uploadConvWeights } from '../../src/kernels/conv2d3x3.ts';
+import { conv2d3x3, convFlops } from '../../src/kernels/conv2d3x3.ts';
+import { type ConvVariant, defaultConvVariant, uploadConvWeights } from '../../src/kernels/conv-weights.ts';
 import { featureElements, type FeatureMap } from '../../src/kernels/layout.ts';
 import type { Engine } from '../../src/runtime/engine.ts';
 import type { KernelCase } from '../harness.ts';

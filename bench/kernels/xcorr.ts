@@ -18,12 +18,13 @@ export const cases: KernelCase[] = [
   name: `xcorr 3x${F}x${F}x${C} * ${ph}x${pw}`,
   flops: 3 * 2 * (F - ph + 1) * (F - pw + 1) * ph * pw * C,
   async setup(engine: Engine) {
-    const search = [map(engine, F, F, C), map(engine, F, F, C), map(engine, F, F, C)] as const;
+    const levels = map(engine, 3 * F, F, C);
+    const search = { tensor: levels.tensor, count: 3, height: F, width: F, channels: C };
     const template = map(engine, ph, pw, C);
     const op = await xcorr(engine, search, template);
     return {
       steps: op.steps,
-      release: () => (op.release(), [...search, template].forEach((m) => m.tensor.release())),
+      release: () => (op.release(), [levels, template].forEach((m) => m.tensor.release())),
     };
   },
 }));

@@ -1,23 +1,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateSequence, type SequenceMetrics } from '../eval/metrics.ts';
-import { ResultWriter } from '../io/atomic.ts';
+import { type ResultLayout, ResultWriter } from '../io/atomic.ts';
 import type { Box } from '../io/box.ts';
 import { FrameError } from '../io/errors.ts';
-import { FramePrefetcher } from '../io/prefetch.ts';
-import type { Sequence } from '../io/sequence.ts';
+import { frameName, openFrames, type Sequence } from '../io/sequence.ts';
+import type { VideoInfo } from '../io/video-probe.ts';
 import { runSequence, SequenceFrameError, type SequenceResult, type TrackedFrame } from '../tracker/run-sequence.ts';
 import type { Tracker } from '../tracker/tadt.ts';
-import { annotateFrame } from '../vis/annotate.ts';
+import type { Frame } from '../io/frame.ts';
+import { type AnnotateOptions, annotateFrame } from '../vis/annotate.ts';
 import { toPng } from '../vis/raster.ts';
 import { openVideo, type VideoWriter } from '../vis/video.ts';
 
 export interface RunOutputs {
-  outDir: string;
+  /** Results folder; absent for a queue worker, which returns boxes and times to the coordinator instead. */
+  outDir?: string;
+  /** Result file layout (default otb: `<out>/<Seq>.txt`). */
+  layout?: ResultLayout;
   visDir?: string;
   video?: string;
   visResponse?: boolean;
   quiet?: boolean;
+  /** Called after each frame with the frames done so far and this frame's seconds (a queue worker's progress). */
+  onFrame?: (done: number, seconds: number) => void;
 }
 
 export interface SequenceRun {
@@ -30,69 +36,95 @@ export interface SequenceRun {
   /** Frames 2..N over their tracking time: decode and first-frame initialisation excluded. */
   fps: number;
   metrics: SequenceMetrics | null;
-  boxPath: string;
+  /** Null when no outDir was given. */
+  boxPath: string | null;
+  /** 1-based number of the first frame tracked, in the folder or video. */
+  firstFrame: number;
+  /** The video tracked, null for a folder of frames. */
+  video: VideoInfo | null;
+}
+
+/** Annotated PNG frames and/or an animation of a run, as the outputs ask; nothing when neither. */
+export function openDrawing(seq: Sequence, out: RunOutputs) {
+  let video = null as VideoWriter | null;
+  if (out.visDir) mkdirSync(out.visDir, { recursive: true });
+  return {
+    wanted: Boolean(out.visDir || out.video),
+    async draw(index: number, frame: Frame, options: AnnotateOptions): Promise<void> {
+      const canvas = annotateFrame(
+        { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) },
+        { gt: seq.groundTruth?.[index] ?? null, frameIndex: seq.firstFrame + index, ...options },
+      );
+      if (out.visDir) writeFileSync(join(out.visDir, `${String(seq.firstFrame + index).padStart(4, '0')}.png`), toPng(canvas));
+      if (out.video) {
+        video ??= openVideo(out.video, { fps: 10 });
+        await video.write(canvas);
+      }
+    },
+    close: async () => video?.close(),
+  };
 }
 
 /** Tracks a whole sequence with `tracker`, writing results (atomically) and optional pictures. */
 export async function trackSequence(tracker: Tracker, seq: Sequence, out: RunOutputs): Promise<SequenceRun> {
-  const writer = new ResultWriter(out.outDir, seq.name);
-  let video = null as VideoWriter | null;
-  if (out.visDir) mkdirSync(out.visDir, { recursive: true });
-  const progress = out.quiet ? null : new Progress(seq.name, seq.frames.length);
-  const draw = async ({ index, frame, box, result }: TrackedFrame) => {
-    const canvas = annotateFrame(
-      { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) },
-      {
-        box,
-        gt: seq.groundTruth?.[index] ?? null,
-        frameIndex: seq.firstFrame + index,
-        score: result?.score,
-        responseMaps: out.visResponse && result?.responseMaps ? result.responseMaps : undefined,
+  const writer = out.outDir === undefined ? null : new ResultWriter(out.outDir, seq.name, out.layout);
+  const drawing = openDrawing(seq, out);
+  const run: SequenceResult = await withProgress(seq, out, (progress) =>
+    runSequence(tracker, openFrames(seq), seq.initBox, {
+      onFrame: async ({ index, frame, box, result, seconds }: TrackedFrame) => {
+        writer?.add(box, seconds);
+        if (drawing.wanted) {
+          const responseMaps = out.visResponse && result?.responseMaps ? result.responseMaps : undefined;
+          await drawing.draw(index, frame, { box, score: result?.score, responseMaps });
+        }
+        progress?.tick(index + 1, seconds);
+        out.onFrame?.(index + 1, seconds);
       },
-    );
-    if (out.visDir) writeFileSync(join(out.visDir, `${String(seq.firstFrame + index).padStart(4, '0')}.png`), toPng(canvas));
-    if (out.video) {
-      video ??= openVideo(out.video, { fps: 10 });
-      await video.write(canvas);
-    }
-  };
-  let run: SequenceResult;
-  try {
-    run = await runSequence(tracker, new FramePrefetcher(seq.frames), seq.initBox, {
-      onFrame: async (tracked) => {
-        writer.add(tracked.box, tracked.seconds);
-        if (out.visDir || out.video) await draw(tracked);
-        progress?.tick(tracked.index + 1, tracked.seconds);
-      },
-    });
-  } catch (e) {
-    throw e instanceof SequenceFrameError ? atFrame(seq.frames[e.index], e.cause) : e;
-  } finally {
-    progress?.done();
-  }
-  await video?.close();
-  const { boxPath } = await writer.finish();
+    }),
+  );
+  await drawing.close();
+  const boxPath = writer && (await writer.finish()).boxPath;
+  return sequenceRun(seq, run.boxes, run.seconds, run.fps, boxPath);
+}
+
+/** A tracked sequence's summary, scored against its ground truth where there is one. */
+export function sequenceRun(seq: Sequence, boxes: Box[], seconds: number[], fps: number, boxPath: string | null): SequenceRun {
   const metrics = seq.groundTruth
     ? evaluateSequence(
-        run.boxes,
+        boxes,
         seq.groundTruth.map((b) => b ?? [NaN, NaN, NaN, NaN]),
       )
     : null;
   return {
     name: seq.name,
-    frames: run.boxes.length,
-    boxes: run.boxes,
-    seconds: run.seconds,
-    initSeconds: run.seconds[0],
-    fps: run.fps,
+    frames: boxes.length,
+    boxes,
+    seconds,
+    initSeconds: seconds[0],
+    fps,
     metrics,
     boxPath,
+    firstFrame: seq.firstFrame,
+    video: seq.video,
   };
+}
+
+/** Runs a sequence's loop under a progress bar (unless quiet), naming the frame file of a tracker error. */
+export async function withProgress<T>(seq: Sequence, out: RunOutputs, body: (progress: Progress | null) => Promise<T>): Promise<T> {
+  const progress = out.quiet ? null : new Progress(seq.name, seq.frameCount);
+  try {
+    return await body(progress);
+  } catch (e) {
+    throw e instanceof SequenceFrameError ? atFrame(frameName(seq, e.index), e.cause) : e;
+  } finally {
+    progress?.done();
+  }
 }
 
 /**
  * The tracker knows pixels, not files: "frame is 96x80, but the sequence started with 100x80 frames"
- * is only findable in a long folder with the file named. Read errors already name it.
+ * is only findable in a long folder with the file (or the video's frame number) named. Read errors
+ * already name it.
  */
 function atFrame(path: string, e: unknown): Error {
   if (e instanceof FrameError) return e;
@@ -100,8 +132,11 @@ function atFrame(path: string, e: unknown): Error {
 }
 
 export function summaryLine(run: SequenceRun, adapter: string): string {
+  const v = run.video;
+  const fps = v?.fps == null ? 'frame rate unknown' : `${Number(v.fps.toFixed(3))} fps`;
+  const range = v ? ` (${run.firstFrame}..${run.firstFrame + run.frames - 1} of ${v.frameCount} in the video, ${fps})` : '';
   const parts = [
-    `${run.name}: ${run.frames} frames`,
+    `${run.name}: ${run.frames} frames${range}`,
     `${run.fps.toFixed(2)} FPS (frames 2..N; decode and first-frame init excluded)`,
     `init ${run.initSeconds.toFixed(2)} s`,
   ];

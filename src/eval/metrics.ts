@@ -1,12 +1,13 @@
 /**
  * OPE metrics as the OTB toolkit, got10k and pysot compute them (shared/spec/ecosystem-and-style.md 1.3).
  *
- * Deliberate differences from pysot, all confined to odd inputs:
- * - Frames whose ground truth is invalid (any NaN, w <= 0 or h <= 0) are left out of every curve: numerators
- *   and denominators count only valid frames. pysot keeps them in the denominator (`n_frame`) with iou = -1, so
- *   they count as failures on the success curve, and with dist = -1, so they count as hits on the precision
- *   curves (and its precision mask is `centre > 0`, not `wh > 0`). On sequences with all ground truth valid
- *   (all of OTB-100) the numbers are identical.
+ * Frames whose ground truth is invalid (any NaN, w <= 0 or h <= 0) or whose target is marked not visible are
+ * handled by an InvalidFrames policy; by default ('exclude') they are left out of every curve. That is a
+ * deliberate difference from pysot on OTB, confined to odd inputs (all of OTB-100 has valid ground truth, and there
+ * the numbers are identical); the toolkits' own rules for UAV123 and LaSOT, where absent targets are common, are
+ * the other two policies.
+ *
+ * Other deliberate differences from pysot, all confined to odd inputs:
  * - A NaN or non-finite predicted box fails every threshold (got10k gets the same through NaN comparisons).
  * - Result and ground truth of different lengths are scored over the first min(length) frames; the lengths are
  *   reported in SequenceMetrics so a truncated result is visible. (pysot would fail on the shape mismatch.)
@@ -81,17 +82,37 @@ export interface SequenceMetrics extends Curves {
   gtLength: number;
   /** min(resultLength, gtLength): the frames looked at. */
   evaluatedFrames: number;
-  /** evaluatedFrames minus those with invalid ground truth: the denominator of every curve. */
+  /** evaluatedFrames minus those with invalid ground truth or an invisible target ('exclude': the curves' denominator). */
   validFrames: number;
-  /** Per evaluated frame; NaN where the ground truth is invalid. */
+  /** Per evaluated frame; NaN where the ground truth is invalid or the target not visible. */
   ious: number[];
   centerErrors: number[];
 }
 
+/**
+ * What frames with invalid ground truth or an invisible target count for:
+ * - 'exclude': nothing; they leave numerators and denominators (our OTB default; GOT-10k's frames with cover 0).
+ * - 'miss': they stay in the denominators and miss every threshold (pytracking's LaSOT rule).
+ * - 'otb-toolkit': they stay in the denominators with overlap and centre errors of -1, so they miss on the
+ *   success curve and hit on both precision curves: the OTB/UAV123 MATLAB toolkit (`calcSeqErrRobust`), pysot
+ *   and pytracking on UAV123.
+ */
+export type InvalidFrames = 'exclude' | 'miss' | 'otb-toolkit';
+
 export interface EvaluateSequenceOptions {
   /** Overwrite result row 1 with ground-truth row 1 before scoring (got10k, pytracking). Default true. */
   replaceFirst?: boolean;
+  /** Per frame, whether the target is visible (LaSOT, GOT-10k); frames marked false are treated as invalid. */
+  visible?: readonly boolean[];
+  /** Default 'exclude'. */
+  invalidFrames?: InvalidFrames;
 }
+
+/** Overlap, centre error and normalised centre error that an invalid frame scores under each counting policy. */
+const INVALID_SCORES: Record<Exclude<InvalidFrames, 'exclude'>, [number, number, number]> = {
+  miss: [-1, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
+  'otb-toolkit': [-1, -1, -1],
+};
 
 const fractionOf = (values: readonly number[], hit: (v: number) => boolean): number => {
   let n = 0;
@@ -122,30 +143,39 @@ export function evaluateSequence(result: readonly Box[], gt: readonly Box[], opt
   const n = Math.min(result.length, gt.length);
   const ious: number[] = [];
   const centerErrors: number[] = [];
-  const valid = { ious: [] as number[], errors: [] as number[], norm: [] as number[] };
+  const scored = { ious: [] as number[], errors: [] as number[], norm: [] as number[] };
+  let validFrames = 0;
+  const policy = opts.invalidFrames ?? 'exclude';
   for (let i = 0; i < n; i++) {
     const g = gt[i]!;
     const p = i === 0 && opts.replaceFirst !== false ? g : result[i]!;
-    if (!isValidGt(g)) {
+    if (!isValidGt(g) || opts.visible?.[i] === false) {
       ious.push(Number.NaN);
       centerErrors.push(Number.NaN);
+      if (policy !== 'exclude') {
+        const [o, e, ne] = INVALID_SCORES[policy];
+        scored.ious.push(o);
+        scored.errors.push(e);
+        scored.norm.push(ne);
+      }
       continue;
     }
+    validFrames++;
     const predOk = p.every(Number.isFinite);
     const o = predOk ? iou(p, g) : 0;
     const e = predOk ? centerError(p, g) : Number.POSITIVE_INFINITY;
     ious.push(o);
     centerErrors.push(e);
-    valid.ious.push(o);
-    valid.errors.push(e);
-    valid.norm.push(predOk ? normCenterError(p, g) : Number.POSITIVE_INFINITY);
+    scored.ious.push(o);
+    scored.errors.push(e);
+    scored.norm.push(predOk ? normCenterError(p, g) : Number.POSITIVE_INFINITY);
   }
   return {
-    ...curvesFrom(valid.ious, valid.errors, valid.norm),
+    ...curvesFrom(scored.ious, scored.errors, scored.norm),
     resultLength: result.length,
     gtLength: gt.length,
     evaluatedFrames: n,
-    validFrames: valid.ious.length,
+    validFrames,
     ious,
     centerErrors,
   };

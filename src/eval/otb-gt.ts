@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Box } from '../io/box.ts';
+import type { InvalidFrames } from './metrics.ts';
 import { canonicalName, parseBoxText } from './results-io.ts';
 
 /** Ground truth of one OTB sequence, already cut to the frames a tracker is run on. */
@@ -14,6 +15,12 @@ export interface SequenceGt {
   frameCount: number | null;
   /** Which OTB quirks were applied, for the report. */
   notes: string[];
+  /** Per frame, whether the target is visible (LaSOT, GOT-10k); absent: every frame. */
+  visible?: boolean[];
+  /** How frames with invalid ground truth or an invisible target count (metrics.ts); absent: 'exclude'. */
+  invalidFrames?: InvalidFrames;
+  /** GOT-10k: the image size boxes are clipped to for AO and SR, which are computed only where it is given. */
+  resolution?: [number, number];
 }
 
 export interface GroundTruthSource {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNumberToken } from '../io/groundtruth.ts';
 import type { Box } from '../io/box.ts';
@@ -49,6 +49,24 @@ export function namesWithExt(dir: string, ext: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith(ext) && f.length > ext.length)
     .map((f) => f.slice(0, -ext.length));
+}
+
+/**
+ * A tracker's result for a sequence: `<dir>/<name>.txt` (got10k's OTB layout, pysot, pytracking, ours)
+ * or got10k's GOT-10k layout `<dir>/<name>/<name>_001.txt` (its first repetition: TADT is deterministic).
+ */
+export function findResultFile(dir: string, name: string): string | null {
+  const flat = findByName(dir, name, '.txt');
+  if (flat !== null) return flat;
+  const sub = readdirSync(dir).find((f) => canonicalName(f) === canonicalName(name) && statSync(join(dir, f)).isDirectory());
+  return sub === undefined ? null : findByName(join(dir, sub), `${name}_001`, '.txt');
+}
+
+/** The sequences a results folder has results for, in either layout of findResultFile; `_time.txt` files are not results. */
+export function resultNames(dir: string): string[] {
+  const flat = namesWithExt(dir, '.txt').filter((n) => !/_time$/i.test(n));
+  const nested = readdirSync(dir).filter((f) => existsSync(join(dir, f, `${f}_001.txt`)));
+  return [...flat, ...nested];
 }
 
 interface PublishedEntry {

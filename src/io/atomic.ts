@@ -26,6 +26,19 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
+ * Where a sequence's results go. `otb`: `<out>/<name>.txt` and `<name>_time.txt` (got10k's OTB
+ * experiment, pysot). `got10k`: `<out>/<name>/<name>_001.txt` and `<name>_time.txt` beside it
+ * (got10k's GOT-10k experiment, and what its server takes; 001 is the one run of a deterministic
+ * tracker).
+ */
+export type ResultLayout = 'otb' | 'got10k';
+
+export function resultPaths(outDir: string, name: string, layout: ResultLayout = 'otb'): { boxPath: string; timePath: string } {
+  const dir = layout === 'got10k' ? join(outDir, name) : outDir;
+  return { boxPath: join(dir, `${name}${layout === 'got10k' ? '_001' : ''}.txt`), timePath: join(dir, `${name}_time.txt`) };
+}
+
+/**
  * Collects one box and one time per frame and writes `<name>.txt` (x,y,w,h per line, comma
  * separated, 1-based like the input, line 1 = the init box) and `<name>_time.txt` (seconds
  * per frame, %.8f, got10k's layout). Nothing touches the disk before finish(), so an
@@ -38,6 +51,7 @@ export class ResultWriter {
   constructor(
     readonly outDir: string,
     readonly name: string,
+    readonly layout: ResultLayout = 'otb',
   ) {}
 
   /** `box` is 0-based (tracker coordinates); frame 1 is the init box. */
@@ -51,15 +65,15 @@ export class ResultWriter {
   }
 
   get boxPath(): string {
-    return join(this.outDir, `${this.name}.txt`);
+    return resultPaths(this.outDir, this.name, this.layout).boxPath;
   }
 
   get timePath(): string {
-    return join(this.outDir, `${this.name}_time.txt`);
+    return resultPaths(this.outDir, this.name, this.layout).timePath;
   }
 
   async finish(): Promise<{ boxPath: string; timePath: string }> {
-    await mkdir(this.outDir, { recursive: true });
+    await mkdir(dirname(this.boxPath), { recursive: true });
     await writeFileAtomic(this.timePath, joinLines(this.times));
     // Boxes last: their file's presence is what marks a sequence as done.
     await writeFileAtomic(this.boxPath, joinLines(this.boxes));

@@ -78,3 +78,15 @@ export async function readImageBytes(path: string): Promise<Uint8Array> {
 export async function loadFrame(path: string): Promise<Frame> {
   return decodeImage(await readImageBytes(path), path);
 }
+
+/** Width and height from an image's header, without decoding it. */
+export async function imageSize(path: string): Promise<{ width: number; height: number }> {
+  const bytes = await readImageBytes(path);
+  try {
+    const { width, height } = await sharp(bytes).metadata();
+    if (width && height) return { width, height };
+  } catch (e) {
+    throw new FrameError(path, `cannot read the image header: ${(e as Error).message}`);
+  }
+  throw new FrameError(path, 'the image header gives no size');
+}

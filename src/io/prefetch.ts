@@ -1,4 +1,5 @@
 import { type Frame, loadFrame } from './frame.ts';
+import { type FrameSource, remainingFrames } from './frame-source.ts';
 
 export interface PrefetchOptions {
   /** Frames requested ahead of the one being consumed (default 2). */
@@ -11,7 +12,7 @@ export interface PrefetchOptions {
  * costs the calling thread under 0.1 ms a frame. A worker only adds its start-up and message
  * copies: on Skiing, a loop waited 2-5 ms a frame for frames from the worker and 0.24 ms without.
  */
-export class FramePrefetcher {
+export class FramePrefetcher implements FrameSource {
   private readonly pending = new Map<number, Promise<Frame>>();
   private readonly depth: number;
   private nextIndex = 0;
@@ -41,12 +42,8 @@ export class FramePrefetcher {
   }
 
   /** Every remaining frame in order; closes the prefetcher when the loop ends, breaks or throws. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Frame> {
-    try {
-      while (this.remaining > 0) yield await this.next();
-    } finally {
-      await this.close();
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Frame> {
+    return remainingFrames(this);
   }
 
   /** Waits for the look-ahead still in flight, so that no file is read after close() returns. */

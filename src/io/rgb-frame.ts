@@ -40,3 +40,25 @@ export function toRgbFrame(px: RawPixels): Frame {
   }
   return { width, height, data: out };
 }
+
+/**
+ * Frames are RGB8; greyscale (1 byte per pixel) and RGBA (4) are accepted and converted, so that API
+ * users can pass canvas or decoder output directly. The layout is told by the data length; alpha is
+ * composited over black, as the PNG loader does, so a frame gives the same result from a file or
+ * from memory.
+ */
+export function checkFrame(frame: Frame): Frame {
+  const { width, height, data } = frame;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new RangeError(`frame size ${width}x${height} is not a positive integer size`);
+  }
+  const pixels = width * height;
+  const channels = ([3, 1, 4] as const).find((c) => data.length === pixels * c);
+  if (channels === undefined) {
+    throw new RangeError(
+      `frame data has ${data.length} bytes, which fits no layout of a ${width}x${height} frame: expected ` +
+        `${pixels * 3} (RGB), ${pixels} (grey) or ${pixels * 4} (RGBA)`,
+    );
+  }
+  return toRgbFrame({ width, height, data, channels });
+}

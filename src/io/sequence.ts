@@ -1,24 +1,42 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { type Box, checkBoxSize, fromOneBased } from './box.ts';
 import { SequenceError } from './errors.ts';
-import { parseGroundTruth } from './groundtruth.ts';
+import type { FrameSource } from './frame-source.ts';
+import { isDir, isFile, natural } from './fs.ts';
+import { parseRegions, type Region, regionBox } from './groundtruth.ts';
+import { FramePrefetcher } from './prefetch.ts';
+import { probeVideo, type VideoInfo } from './video-probe.ts';
+import { VideoFrames } from './video-source.ts';
 
-export type Layout = 'otb' | 'vot' | 'frames';
+export type Layout = 'otb' | 'vot' | 'frames' | 'video';
 
 export interface Sequence {
-  /** Result-file stem: the folder name, plus `-N` for `groundtruth_rect.N.txt` (OTB's Jogging-1). */
+  /**
+   * Result-file stem: the folder name, plus `-N` for `groundtruth_rect.N.txt` (OTB's Jogging-1);
+   * for a video, the file name without its extension.
+   */
   name: string;
+  /** The folder, or the video file. */
   dir: string;
-  /** Absolute paths in natural name order, already cut to the annotated range and start/end. */
+  /** Absolute paths in natural name order, already cut to the annotated range and start/end; empty for a video. */
   frames: string[];
-  /** 1-based frame number of frames[0] in the folder (the start option, or gtFirstFrame). */
+  /** Frames to track: frames.length, or for a video the length of the start..end range. */
+  frameCount: number;
+  /** 1-based frame number of the first frame tracked in the folder or video (the start option, or gtFirstFrame). */
   firstFrame: number;
   /** 0-based, one per frame; null where the file says NaN. Null array when there is no file. */
   groundTruth: (Box | null)[] | null;
+  /**
+   * The same ground truth as written in the file (1-based, VOT's polygons kept): what VOT's overlap
+   * is measured against, and what evaluators compare result files with.
+   */
+  regions: (Region | null)[] | null;
   /** 0-based pixel coordinates. */
   initBox: Box;
   layout: Layout;
+  /** The probed file when the sequence is a video (frames stream from ffmpeg), else null. */
+  video: VideoInfo | null;
   /** Things the loader adjusted that a user comparing scores should know about. */
   notes: string[];
 }
@@ -36,6 +54,15 @@ export interface OpenOptions {
    * 300..770 with 471 lines, so it needs `{ start: 300, gtFirstFrame: 300 }`; default 1.
    */
   gtFirstFrame?: number;
+  /** The frame number that the last ground-truth line annotates (UAV123's bird1_2 is frames 775..1477 of bird1/). */
+  gtLastFrame?: number;
+  /**
+   * The ground truth gives the first box only (GOT-10k's test split): every frame is tracked from
+   * it, and `groundTruth` is null since nothing can be scored.
+   */
+  firstBoxOnly?: boolean;
+  /** Result-file stem, when the folder name is not it (UAV123's bird1_2 lives in bird1/). */
+  name?: string;
 }
 
 export interface SequenceEntry {
@@ -47,13 +74,9 @@ export interface SequenceEntry {
 const IMAGE = /\.(jpe?g|png)$/i;
 const OTB_GT = /^groundtruth_rect(?:\.(\d+))?\.txt$/;
 const VOT_GT = 'groundtruth.txt';
-const natural = new Intl.Collator('en', { numeric: true }).compare;
-
-const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 
 /** OTB keeps frames in img/, VOT in color/, the legacy VOT toolkit and plain folders at the top. */
-function findFrames(dir: string): string[] | null {
+export function findFrames(dir: string): string[] | null {
   for (const sub of ['img', 'color', '.']) {
     const d = join(dir, sub);
     if (!isDir(d)) continue;
@@ -90,10 +113,14 @@ function checkNumbering(frames: string[], hasGt: boolean, notes: string[]): void
   }
 }
 
-/** Opens an OTB, VOT or plain-frames folder; see OpenOptions for the frame-range rules. */
+/**
+ * Opens an OTB, VOT or plain-frames folder, or a video file (anything ffmpeg reads); see OpenOptions
+ * for the frame-range rules.
+ */
 export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
   dir = resolve(dir);
-  if (!isDir(dir)) throw new SequenceError(`${dir}: not a directory`);
+  if (isFile(dir)) return openVideo(dir, opts);
+  if (!isDir(dir)) throw new SequenceError(`${dir}: no such folder or video file`);
   const notes: string[] = [];
   let frames = findFrames(dir);
   if (!frames) throw new SequenceError(`${dir}: no frames (*.jpg, *.jpeg, *.png) in img/, color/ or the folder itself`);
@@ -106,46 +133,100 @@ export function openSequence(dir: string, opts: OpenOptions = {}): Sequence {
   const layout: Layout = gtFile === null ? 'frames' : OTB_GT.test(basename(gtFile)) ? 'otb' : 'vot';
   checkNumbering(frames, gtFile !== null, notes);
 
-  let gt: (Box | null)[] | null = null;
+  let regions: (Region | null)[] | null = null;
+  let firstBox: Box | null = null;
   // frame number of ground-truth line 1, and so of the first frame that can be used
   const first = gtFile === null ? 1 : checkFrameNumber(opts.gtFirstFrame ?? 1, 'gtFirstFrame', frames.length);
-  if (gtFile !== null) {
-    gt = readGroundTruth(gtFile, layout, frames.length - (first - 1), first, notes);
-    frames = frames.slice(0, first - 1 + gt.length);
+  if (gtFile !== null && opts.firstBoxOnly) {
+    firstBox = fromOneBased(regionBox(readGroundTruth(gtFile, layout, 1, first, [])[0]!));
+    notes.push('the ground truth gives the first box only (GOT-10k test split): every frame is tracked, none can be scored');
+  } else if (gtFile !== null) {
+    const last = opts.gtLastFrame === undefined ? frames.length : checkFrameNumber(opts.gtLastFrame, 'gtLastFrame', frames.length);
+    regions = readGroundTruth(gtFile, layout, last - (first - 1), first, notes);
+    frames = frames.slice(0, first - 1 + regions.length);
   }
 
-  const start = checkFrameNumber(opts.start ?? first, 'start', frames.length);
-  const end = checkFrameNumber(opts.end ?? frames.length, 'end', frames.length);
-  if (start < first) throw new SequenceError(`start ${start} is before frame ${first}, the first annotated frame`);
-  if (end < start) throw new SequenceError(`end ${end} is before start ${start}`);
+  const [start, end] = frameRange(opts, first, frames.length);
+  if (firstBox !== null && start !== first && opts.box === undefined) {
+    throw new SequenceError(`${gtFile}: only frame ${first} is annotated, so start ${start} needs an init box`);
+  }
   frames = frames.slice(start - 1, end);
-  gt = gt?.slice(start - first, end - first + 1) ?? null;
+  regions = regions?.slice(start - first, end - first + 1) ?? null;
+  const gt = regions?.map((r) => (r === null ? null : fromOneBased(regionBox(r)))) ?? null;
 
   let initBox: Box;
   if (opts.box !== undefined) {
-    checkBoxSize(opts.box, 'init box (1-based)');
-    initBox = fromOneBased(opts.box);
-  } else if (gt === null) {
+    initBox = boxOption(opts.box);
+  } else if (gt === null && firstBox === null) {
     throw new SequenceError(
       `${dir}: no ground-truth file (groundtruth_rect.txt, groundtruth_rect.N.txt or groundtruth.txt); pass an init box x,y,w,h`,
     );
   } else {
-    const b = gt[0];
+    const b = firstBox ?? gt![0];
     if (b === null) throw new SequenceError(`${gtFile}: ground truth for start frame ${start} is NaN; pass an init box`);
     checkBoxSize(b, `ground-truth box for frame ${start} (0-based)`);
     initBox = b;
   }
-  const name = gtFile === null ? basename(dir) : entryName(dir, gtFile);
-  return { name, dir, frames, firstFrame: start, groundTruth: gt, initBox, layout, notes };
+  const name = opts.name ?? (gtFile === null ? basename(dir) : entryName(dir, gtFile));
+  return { name, dir, frames, frameCount: frames.length, firstFrame: start, groundTruth: gt, regions, initBox, layout, video: null, notes };
 }
 
 /**
- * Reads ground truth (converted to 0-based) for the `available` frames from frame `first` on,
- * cut to whichever of frames and lines runs out first, as OTB's Football1 and Board need.
+ * A video as a sequence: no ground truth (so the box is required), frames counted from 1 in the
+ * file. The box is checked before ffmpeg is run, the range after probing, which counts the frames.
  */
-function readGroundTruth(gtFile: string, layout: Layout, available: number, first: number, notes: string[]): (Box | null)[] {
+function openVideo(path: string, opts: OpenOptions): Sequence {
+  if (opts.box === undefined) throw new SequenceError(`${path}: a video has no ground truth; pass an init box x,y,w,h`);
+  const initBox = boxOption(opts.box);
+  const video = probeVideo(path);
+  const [start, end] = frameRange(opts, 1, video.frameCount);
+  return {
+    name: basename(path, extname(path)),
+    dir: path,
+    frames: [],
+    frameCount: end - start + 1,
+    firstFrame: start,
+    groundTruth: null,
+    regions: null,
+    initBox,
+    layout: 'video',
+    video,
+    notes: [],
+  };
+}
+
+/** A sequence's frames: its image files decoded, or its video streamed from ffmpeg. */
+export function openFrames(seq: Sequence): FrameSource {
+  return seq.video ? new VideoFrames(seq.video, seq.firstFrame, seq.firstFrame + seq.frameCount - 1) : new FramePrefetcher(seq.frames);
+}
+
+/** How messages name frame `i` (0-based) of a sequence: its file, or the video and the frame's number in it. */
+export function frameName(seq: Sequence, i: number): string {
+  return seq.video ? `${seq.dir} frame ${seq.firstFrame + i}` : seq.frames[i];
+}
+
+/** The 1-based command-line box, checked and made 0-based. */
+function boxOption(box: Box): Box {
+  checkBoxSize(box, 'init box (1-based)');
+  return fromOneBased(box);
+}
+
+/** The start and end options checked against frames `first..count`; defaults: all of them. */
+function frameRange(opts: OpenOptions, first: number, count: number): [start: number, end: number] {
+  const start = checkFrameNumber(opts.start ?? first, 'start', count);
+  const end = checkFrameNumber(opts.end ?? count, 'end', count);
+  if (start < first) throw new SequenceError(`start ${start} is before frame ${first}, the first annotated frame`);
+  if (end < start) throw new SequenceError(`end ${end} is before start ${start}`);
+  return [start, end];
+}
+
+/**
+ * Reads ground truth (as written) for the `available` frames from frame `first` on, cut to
+ * whichever of frames and lines runs out first, as OTB's Football1 and Board need.
+ */
+function readGroundTruth(gtFile: string, layout: Layout, available: number, first: number, notes: string[]): (Region | null)[] {
   if (!isFile(gtFile)) throw new SequenceError(`${gtFile}: ground-truth file not found`);
-  const raw = parseGroundTruth(readFileSync(gtFile, 'utf8'), gtFile, layout === 'vot');
+  const raw = parseRegions(readFileSync(gtFile, 'utf8'), gtFile, layout === 'vot');
   const n = Math.min(available, raw.length);
   if (raw.length !== available) {
     notes.push(
@@ -153,7 +234,7 @@ function readGroundTruth(gtFile: string, layout: Layout, available: number, firs
         `using ${n} frames (${first}..${first + n - 1})`,
     );
   }
-  return raw.slice(0, n).map((b) => (b === null ? null : fromOneBased(b)));
+  return raw.slice(0, n);
 }
 
 function checkFrameNumber(v: number, what: string, count: number): number {

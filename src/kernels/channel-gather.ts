@@ -24,6 +24,8 @@ export interface GatherSources {
   /** Balance factor for the conv4_1 channels (spec 3.4). */
   scale41: number;
   window?: GatherWindow;
+  /** Which map of a batch stacked in the source tensors (one per target); default 0. */
+  slot?: number;
 }
 
 /**
@@ -54,8 +56,11 @@ export async function channelGather(engine: Engine, s: GatherSources, out: Featu
   if (src41.height !== src43.height || src41.width !== src43.width) {
     throw new RangeError(`channel-gather: ${describe(src41)} and ${describe(src43)} differ in size`);
   }
+  const slot = s.slot ?? 0;
   for (const m of [src41, src43]) {
-    if (m.tensor.size < featureElements(m)) throw new RangeError(`channel-gather: tensor smaller than ${describe(m)}`);
+    if (!Number.isInteger(slot) || slot < 0 || m.tensor.size < (slot + 1) * featureElements(m)) {
+      throw new RangeError(`channel-gather: source tensor holds no map ${slot} of ${describe(m)}`);
+    }
   }
   const window = s.window ?? { y0: 0, x0: 0, height: src41.height, width: src41.width };
   const n41 = s.idx41.size;
@@ -80,7 +85,7 @@ export async function channelGather(engine: Engine, s: GatherSources, out: Featu
       y0: window.y0, x0: window.x0, height: src41.height, width: src41.width,
       pad41: src41.pad, channels41: src41.channels, pad43: src43.pad, channels43: src43.channels,
       n41, n43, identity43: s.idx43 ? 0 : 1, scale: s.scale41,
-      count,
+      count, base41: slot * featureElements(src41), base43: slot * featureElements(src43),
     },
     workgroups: grid1d(count, 64),
     shapes: `${describe(src43)}[${n43}] + ${describe(src41)}[${n41}] -> ${describe(out)}`,

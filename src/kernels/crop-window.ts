@@ -29,6 +29,7 @@ export function prepareGather(
   dst: Tensor,
   out: { width: number; height: number },
   mode: { fixed: boolean; packed: boolean },
+  dstBase = 0,
 ): Promise<Dispatch> {
   const { width } = rgb8Size(frame, op);
   return engine.prepare({
@@ -36,7 +37,7 @@ export function prepareGather(
     shader: 'crop-window',
     constants: { WG, FIXED: Number(mode.fixed), PACKED: Number(mode.packed) },
     buffers: { frame, taps, dst },
-    params: { width, outW: out.width, outH: out.height },
+    params: { width, outW: out.width, outH: out.height, dstBase },
     workgroups: [Math.ceil(out.height / WG)],
     shapes: `${frame.shape.join('x')} -> ${out.height}x${out.width}`,
   });
@@ -65,6 +66,8 @@ export interface CropWindowOptions {
   out?: number;
   /** Where to write: out x out x 4, pad 1 (e.g. the backbone's input buffer). Made here if absent. */
   output?: FeatureMap;
+  /** Which map of a batch stacked in `output`'s tensor to write (one per target); default 0. */
+  slot?: number;
 }
 
 /** The window of one run: centre in 0-based rescaled-frame pixels, S the side (any positive integer). */
@@ -96,14 +99,19 @@ export async function cropWindow(engine: Engine, frame: Tensor<'u8'>, options: C
   if (given && (given.height !== out || given.width !== out || given.channels !== 4 || given.pad !== 1)) {
     throw new RangeError(`crop-window: output must be ${describe(shape)}, got ${describe(given)}`);
   }
-  const tensor = given?.tensor ?? engine.tensor([featureElements(shape)], 'crop-window out');
-  if (tensor.size < featureElements(shape)) throw new RangeError(`crop-window: output tensor too small`);
+  const slot = options.slot ?? 0;
+  if (slot !== 0 && !given) throw new RangeError(`crop-window: slot ${slot} of an output it makes itself`);
+  const elements = featureElements(shape);
+  const tensor = given?.tensor ?? engine.tensor([elements], 'crop-window out');
+  if (!Number.isInteger(slot) || slot < 0 || tensor.size < (slot + 1) * elements) {
+    throw new RangeError(`crop-window: output tensor holds no map ${slot} (${tensor.size} elements, ${elements} per map)`);
+  }
   // The kernel writes only the interior: the zero border is laid once, here.
-  tensor.write(new Float32Array(featureElements(shape)));
+  tensor.write(new Float32Array(elements), slot * elements);
   const taps = engine.tensor([2 * out * 4], 'crop-window taps');
   taps.write(new Float32Array(2 * out * 4));
   const fixed = options.method === 'cv2-bilinear';
-  const dispatch = await prepareGather(engine, 'crop-window', frame, taps, tensor, { width: out, height: out }, { fixed, packed: false });
+  const dispatch = await prepareGather(engine, 'crop-window', frame, taps, tensor, { width: out, height: out }, { fixed, packed: false }, slot * elements);
   const op = makeOp<CropValues>(engine, 'crop-window', {
     steps: [dispatch],
     owned: given ? [taps] : [taps, tensor],

@@ -1,7 +1,7 @@
 import type { Engine } from '../runtime/engine.ts';
 import { makeOp, type Op } from '../runtime/op.ts';
 import { bilinearTaps, packTwoTaps, type TwoTaps, twoTaps } from './interp.ts';
-import { describe, featureElements, type FeatureMap } from './layout.ts';
+import { describe, featureElements, type FeatureMap, type FeatureStack } from './layout.ts';
 
 const WG = 16;
 
@@ -33,13 +33,13 @@ export function pyramidTaps(F: number, alignCorners: boolean): { up: TwoTaps; do
 }
 
 /**
- * The 3-level feature pyramid (spec 4.2, 8.18), prepared once per sequence. `maps[1]` is the
- * input itself (no copy); maps[0] and maps[2] are written by one fused dispatch. Unpadded HWC,
- * F x F x C with C a multiple of 4. alignCorners: true = Matlab's bilinear sampler on
+ * The 3-level feature pyramid (spec 4.2, 8.18), prepared once per sequence: one dispatch writes
+ * the stack [x45/47, x1, x45/43] of unpadded HWC F x F x C maps, C a multiple of 4, so that
+ * xcorr reads all three in one dispatch. alignCorners: true = Matlab's bilinear sampler on
  * linspace(-1, 1), false = F.interpolate align_corners=False. No per-frame values.
  */
 export interface FeaturePyramid extends Op {
-  readonly maps: readonly [FeatureMap, FeatureMap, FeatureMap];
+  readonly levels: FeatureStack;
 }
 
 export async function featurePyramid(engine: Engine, input: FeatureMap, alignCorners: boolean): Promise<FeaturePyramid> {
@@ -50,18 +50,15 @@ export async function featurePyramid(engine: Engine, input: FeatureMap, alignCor
   const { up, down } = pyramidTaps(F, alignCorners);
   const table = packTwoTaps(up, down);
   const taps = engine.upload([table.length], 'feature-pyramid taps', 'f32', table);
-  const n = featureElements(input);
-  const level = (label: string): FeatureMap => ({ ...input, tensor: engine.tensor([n], label) });
-  const [first, third] = [level('pyramid x45/47'), level('pyramid x45/43')];
+  const levels: FeatureStack = { tensor: engine.tensor([3 * featureElements(input)], 'pyramid levels'), count: 3, height: F, width: F, channels: C };
   const dispatch = await engine.prepare({
     op: 'feature-pyramid',
     shader: 'feature-pyramid',
     constants: { WG },
-    buffers: { src: input.tensor, taps, up: first.tensor, down: third.tensor },
+    buffers: { src: input.tensor, taps, levels: levels.tensor },
     params: { F, C4: C / 4 },
     workgroups: [F],
     shapes: describe(input),
   });
-  const op = makeOp(engine, 'feature-pyramid', { steps: [dispatch], owned: [taps, first.tensor, third.tensor] });
-  return { ...op, maps: [first, input, third] };
+  return { ...makeOp(engine, 'feature-pyramid', { steps: [dispatch], owned: [taps, levels.tensor] }), levels };
 }

@@ -26,3 +26,12 @@ export function featureElements(map: Omit<FeatureMap, 'tensor'>): number {
 export function describe(map: Omit<FeatureMap, 'tensor'>): string {
   return `${map.height}x${map.width}x${map.channels}${map.pad ? ` pad ${map.pad}` : ''}`;
 }
+
+/** `count` unpadded HWC maps of one shape, one after another in one tensor (the scale pyramid). */
+export interface FeatureStack {
+  tensor: Tensor<'f32'>;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+}

@@ -74,7 +74,18 @@ export interface ResponsePeak extends Op<{ S: number }> {
   readonly F: number;
   /** The window side set last. */
   readonly S: number;
+  /** The 48-byte result (PEAK_WORDS words) that read() reads; parsePeaks decodes a copy of it. */
+  readonly result: Tensor<'u32'>;
   read(): Promise<PeakReadout>;
+}
+
+export const PEAK_WORDS = 12;
+
+/** Decodes a response-peak result: per level (max, y, x), then the global max. */
+export function parsePeaks(words: Uint32Array): PeakReadout {
+  const floats = new Float32Array(words.buffer, words.byteOffset, words.length);
+  const peak = (s: number): Peak => ({ max: floats[s * 3], y: words[s * 3 + 1], x: words[s * 3 + 2] });
+  return { peaks: [peak(0), peak(1), peak(2)], globalMax: floats[9], normalised: floats[9] > 0 };
 }
 
 class ResponseTail {
@@ -83,7 +94,7 @@ class ResponseTail {
   private capacity = { S: 0, axis: 0 };
   private buffers: Tensor[] = [];
   size = 0;
-  private readonly result: Tensor<'u32'>;
+  readonly result: Tensor<'u32'>;
   private readonly partials: Tensor<'u32'>;
 
   constructor(
@@ -92,7 +103,7 @@ class ResponseTail {
     readonly F: number,
     private readonly methods: ResponseMethods,
   ) {
-    this.result = engine.tensor([12], 'response-peak result', 'u32');
+    this.result = engine.tensor([PEAK_WORDS], 'response-peak result', 'u32');
     this.partials = engine.tensor([PASSES[2].groups * 3 * 2], 'response-peak partials', 'u32');
   }
 
@@ -113,10 +124,7 @@ class ResponseTail {
   }
 
   async read(): Promise<PeakReadout> {
-    const words = await this.result.read();
-    const floats = new Float32Array(words.buffer, words.byteOffset, words.length);
-    const peak = (s: number): Peak => ({ max: floats[s * 3], y: words[s * 3 + 1], x: words[s * 3 + 2] });
-    return { peaks: [peak(0), peak(1), peak(2)], globalMax: floats[9], normalised: floats[9] > 0 };
+    return parsePeaks(await this.result.read());
   }
 
   release(): void {
@@ -175,6 +183,7 @@ export async function responsePeak(engine: Engine, maps: Tensor<'f32'>, methods:
     get S() {
       return tail.size;
     },
+    result: tail.result,
     set: ({ S }) => tail.setSize(S),
     read: () => tail.read(),
     release: () => tail.release(),

@@ -1,5 +1,6 @@
 import { BufferPool } from './buffer-pool.ts';
 import { Dispatch, type DispatchSpec, type Step } from './dispatch.ts';
+import { bindingEntries, encodeStages, type StageTimestamps } from './encode.ts';
 import { GpuError, withErrorScopes } from './errors.ts';
 import { deviceLimits, type LimitsPolicy } from './limits.ts';
 import { PipelineCache } from './pipeline-cache.ts';
@@ -53,7 +54,7 @@ export class Engine {
   private readonly pendingMaps = new Set<Promise<unknown>>();
   private lostMessage: string | null = null;
   private destroyed = false;
-  private timestampQueries: { set: GPUQuerySet; resolve: GPUBuffer } | null = null;
+  private timestampQueries: StageTimestamps | null = null;
   private readonly interfaces = new Map<string, ShaderInterface>();
 
   constructor(
@@ -173,30 +174,7 @@ export class Engine {
     this.assertUsable(name);
     const timing = timed && this.hasTimestamps ? this.timestamps(stages.length) : null;
     await withErrorScopes(this.device, name, () => {
-      const encoder = this.device.createCommandEncoder({ label: name });
-      stages.forEach((steps, stage) => {
-        const segments = splitIntoPasses(steps);
-        const passes = segments.filter(Array.isArray).length;
-        let pass = 0;
-        for (const segment of segments) {
-          if (Array.isArray(segment)) {
-            const timestampWrites = timing && {
-              querySet: timing.set,
-              beginningOfPassWriteIndex: pass === 0 ? 2 * stage : undefined,
-              endOfPassWriteIndex: pass === passes - 1 ? 2 * stage + 1 : undefined,
-            };
-            const encoderPass = encoder.beginComputePass({ label: name, ...(timestampWrites ? { timestampWrites } : {}) });
-            for (const d of segment) d.encode(encoderPass);
-            encoderPass.end();
-            pass++;
-          } else {
-            const { from, to, bytes, fromOffset = 0, toOffset = 0 } = segment.copy;
-            encoder.copyBufferToBuffer(bufferOf(from), fromOffset, bufferOf(to), toOffset, bytes);
-          }
-        }
-      });
-      if (timing) encoder.resolveQuerySet(timing.set, 0, 2 * stages.length, timing.resolve, 0);
-      this.device.queue.submit([encoder.finish()]);
+      this.device.queue.submit([encodeStages(this.device, name, stages, timing)]);
     });
     if (!timing) return null;
     const ticks = new BigUint64Array((await this.readBytes(timing.resolve, 0, 16 * stages.length, 'timestamps')).buffer);
@@ -268,7 +246,7 @@ export class Engine {
   }
 
   /** Query set and resolve buffer for `stages` begin/end pairs, kept and grown as needed. */
-  private timestamps(stages: number): { set: GPUQuerySet; resolve: GPUBuffer } {
+  private timestamps(stages: number): StageTimestamps {
     const count = 2 * stages;
     if (!this.timestampQueries || this.timestampQueries.set.count < count) {
       this.timestampQueries?.set.destroy();
@@ -297,36 +275,4 @@ export class Engine {
     if (this.destroyed) throw new GpuError(what, 'the engine was destroyed');
     if (this.lostMessage) throw new GpuError(what, this.lostMessage);
   }
-}
-
-/** The bind group entries of `buffers`, which must name every storage binding of the shader and nothing else. */
-function bindingEntries(iface: ShaderInterface, buffers: DispatchSpec['buffers'], what: string): GPUBindGroupEntry[] {
-  const given = Object.keys(buffers);
-  const unknown = given.filter((n) => !iface.storage.has(n));
-  const missing = [...iface.storage.keys()].filter((n) => !(n in buffers));
-  if (unknown.length || missing.length) {
-    const parts = [unknown.length && `no binding named ${unknown.join(', ')}`, missing.length && `${missing.join(', ')} not bound`];
-    throw new RangeError(`${iface.shader} (${what}): ${parts.filter(Boolean).join('; ')} (bindings: ${[...iface.storage.keys()].join(', ')})`);
-  }
-  return given.map((name) => {
-    const b = buffers[name];
-    if (b instanceof Tensor && b.isReleased) throw new GpuError(what, `tensor ${b.label} (bound as ${name}) was released`);
-    return { binding: iface.storage.get(name)!, resource: { buffer: bufferOf(b) } };
-  });
-}
-
-function bufferOf(b: Tensor | GPUBuffer): GPUBuffer {
-  return b instanceof Tensor ? b.buffer : b;
-}
-
-function splitIntoPasses(steps: readonly Step[]): (Dispatch[] | Exclude<Step, Dispatch>)[] {
-  const out: (Dispatch[] | Exclude<Step, Dispatch>)[] = [];
-  for (const step of steps) {
-    if (step instanceof Dispatch) {
-      const last = out[out.length - 1];
-      if (Array.isArray(last)) last.push(step);
-      else out.push([step]);
-    } else out.push(step);
-  }
-  return out;
 }

@@ -1,18 +1,12 @@
 // The VGG-16 trunk TADT runs per frame: conv1_1..conv4_3 with pool1 and pool2 (no pool3, total
 // stride 4), every conv 3x3 + bias + ReLU. Buffers and dispatches are built once; a frame is one
 // engine.run(backbone.steps) with no readback. Pooling is fused into conv1_2 and conv2_2.
-import {
-  conv2d3x3,
-  type ConvOp,
-  type ConvScratch,
-  type ConvVariant,
-  type ConvWeights,
-  convScratchElements,
-  uploadConvWeights,
-} from '../kernels/conv2d3x3.ts';
+import { conv2d3x3, type ConvOp, type ConvScratch, convScratchElements } from '../kernels/conv2d3x3.ts';
+import { type ConvVariant, type ConvWeights, defaultConvVariant, uploadConvWeights } from '../kernels/conv-weights.ts';
 import { fill } from '../kernels/fill.ts';
 import { featureElements, type FeatureMap } from '../kernels/layout.ts';
 import type { Step } from '../runtime/dispatch.ts';
+import { BufferPool } from '../runtime/buffer-pool.ts';
 import type { Engine } from '../runtime/engine.ts';
 import type { Op } from '../runtime/op.ts';
 import { VGG_CONV_LAYERS, type VggLayer, type VggWeights } from '../weights/vgg.ts';
@@ -22,10 +16,14 @@ export interface BackboneOptions {
   size?: number;
   /** Kernel variant for every layer; default: the adapter's (see defaultConvVariant). */
   variant?: ConvVariant;
+  /** Windows run at once (one per target), stacked in every map; default 1. See maxBackboneBatch. */
+  batch?: number;
 }
 
 export interface Backbone extends Op {
   readonly size: number;
+  /** Maps per tensor: each map below describes map 0, and map b follows at b * featureElements(map). */
+  readonly batch: number;
   /** size x size x 4 (RGB and a zero channel), border 1: the crop kernel writes the interior. */
   readonly input: FeatureMap;
   /** size/4 square, 512 channels, border 1. */
@@ -55,6 +53,37 @@ interface Stage {
 
 const POOLED = new Set(['conv1_2', 'conv2_2']);
 
+/** Map side and channels of each layer's input and output, for a `size` input. */
+function layerShapes(size: number): { from: { height: number; width: number; channels: number }; to: { height: number; width: number; channels: number } }[] {
+  let side = size;
+  let channels = 4;
+  return VGG_CONV_LAYERS.map((spec) => {
+    const from = { height: side, width: side, channels };
+    if (POOLED.has(spec.name)) side /= 2;
+    channels = Math.ceil(spec.cout / 4) * 4;
+    return { from, to: { height: side, width: side, channels } };
+  });
+}
+
+/**
+ * The most windows of side `size` one backbone can run at once: every map and Winograd scratch
+ * buffer holds the whole batch and must fit one storage binding (128 MiB on lavapipe: 7 windows
+ * of 180, where conv1_2's scratch takes 18.7 MB per window).
+ */
+export function maxBackboneBatch(engine: Engine, size: number, variant = defaultConvVariant(engine)): number {
+  const limits = engine.device.limits;
+  const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const fits = (batch: number) =>
+    layerShapes(size).every(({ from, to }) => {
+      const scratch = convScratchElements(from, { variant, outChannels: to.channels }, batch);
+      const map = batch * featureElements({ ...to, pad: 1 });
+      return [scratch.v, scratch.m, map].every((n) => BufferPool.sizeClass(4 * n) <= limit);
+    });
+  let batch = 1;
+  while (batch < 1024 && fits(batch + 1)) batch++;
+  return batch;
+}
+
 /** Uploads the trunk's weights, allocates every map and prepares the per-frame dispatches. */
 export async function createBackbone(engine: Engine, weights: VggWeights, options: BackboneOptions = {}): Promise<Backbone> {
   const size = options.size ?? 180;
@@ -65,7 +94,9 @@ export async function createBackbone(engine: Engine, weights: VggWeights, option
       throw new RangeError(`backbone layer ${i}: expected ${spec.name} ${spec.cin}->${spec.cout}, got ${l ? `${l.name} ${l.cin}->${l.cout}` : 'nothing'}`);
     }
   });
-  const backbone = new VggBackbone(engine, size, options.variant);
+  const batch = options.batch ?? 1;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`backbone batch ${batch} is not a positive whole number`);
+  const backbone = new VggBackbone(engine, size, batch, options.variant);
   await backbone.build(weights.layers.slice(0, VGG_CONV_LAYERS.length));
   return backbone;
 }
@@ -80,6 +111,7 @@ class VggBackbone implements Backbone {
   constructor(
     private readonly engine: Engine,
     readonly size: number,
+    readonly batch: number,
     private readonly variant: ConvVariant | undefined,
   ) {
     this.input = this.map(size, 4, 'backbone input');
@@ -155,12 +187,12 @@ class VggBackbone implements Backbone {
   }
 
   private prepare(s: Omit<Stage, 'op'>): Promise<ConvOp> {
-    return conv2d3x3(this.engine, s.from, s.weights, s.to, { pool: s.pool, scratch: this.scratch ?? undefined });
+    return conv2d3x3(this.engine, s.from, s.weights, s.to, { pool: s.pool, scratch: this.scratch ?? undefined, batch: this.batch });
   }
 
   private map(side: number, channels: number, label: string): FeatureMap {
     const shape = { height: side, width: side, channels, pad: 1 };
-    const map = { ...shape, tensor: this.engine.tensor([featureElements(shape)], label) };
+    const map = { ...shape, tensor: this.engine.tensor([this.batch * featureElements(shape)], label) };
     this.maps.push(map);
     return map;
   }
@@ -170,7 +202,7 @@ class VggBackbone implements Backbone {
     let v = 0;
     let m = 0;
     for (const s of plan) {
-      const need = convScratchElements(s.from, s.weights);
+      const need = convScratchElements(s.from, s.weights, this.batch);
       v = Math.max(v, need.v);
       m = Math.max(m, need.m);
     }

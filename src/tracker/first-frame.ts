@@ -29,13 +29,16 @@ export interface FirstFrameReport {
   seconds: { ridge: number; ranking: number; selection: number };
 }
 
+/** A target's frame-1 maps: relu4_1 and all 512 channels of relu4_3. */
+type Features = Pick<Backbone, 'relu41' | 'relu43'>;
+
 /**
  * Learns the target model from the frame-1 features in `backbone` (relu4_1 and all of relu4_3)
  * for a ph x pw template. The caller restricts conv4_3 to `report.selection.conv43` afterwards.
  */
 export async function learnTarget(
   engine: Engine,
-  backbone: Backbone,
+  backbone: Features,
   template: [number, number],
   config: TadtConfig,
   override: SelectionOverride | undefined,
@@ -65,7 +68,7 @@ export async function learnTarget(
   }
   const t3 = performance.now();
   return {
-    model: { template: templateMap, idx41, count43: selection.conv43.length, scale41: balance.factor },
+    model: { template: templateMap, idx41, conv43: selection.conv43, scale41: balance.factor },
     report: {
       ridge: { conv41, conv43 },
       ranking,
@@ -90,7 +93,7 @@ async function trainRidge(engine: Engine, map: FeatureMap, template: [number, nu
 /** B_l = max over pixels of the sum of the top ridge-ranked channels (spec 3.4); 8 bytes read back. */
 async function balanceFactor(
   engine: Engine,
-  backbone: Backbone,
+  backbone: Features,
   selection: Selection,
   override: SelectionOverride | undefined,
 ): Promise<FirstFrameReport['balance']> {
@@ -120,7 +123,7 @@ async function balanceFactor(
 /** The template patch of the selected channels (spec 3.1, 3.4), from the unrestricted frame-1 relu4_3. */
 async function gatherTemplate(
   engine: Engine,
-  backbone: Backbone,
+  backbone: Features,
   selection: Selection,
   idx41: Tensor<'u32'>,
   scale41: number,

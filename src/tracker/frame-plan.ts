@@ -1,18 +1,21 @@
-// The per-frame work of one sequence, declared once as an ordered list of named ops: the frame's
-// single submission, the per-stage timings and the cleanup all follow this list.
+// The per-frame work of a set of targets, declared once as an ordered list of named ops: the
+// frame's single submission, the per-stage timings and the cleanup all follow this list.
+// Targets that share a network input side run through one backbone as a batch; the frame is
+// rescaled once per distinct rescale factor; each target then has its own correlation ops.
 import { channelGather } from '../kernels/channel-gather.ts';
 import { cropWindow, type CropWindow } from '../kernels/crop-window.ts';
 import { featurePyramid } from '../kernels/feature-pyramid.ts';
-import { frameResize } from '../kernels/frame-resize.ts';
+import { frameResize, type FrameResize } from '../kernels/frame-resize.ts';
 import { featureElements, type FeatureMap } from '../kernels/layout.ts';
-import { responsePeak, type ResponsePeak } from '../kernels/response-peak.ts';
+import { PEAK_WORDS, parsePeaks, type PeakReadout, responsePeak, type ResponsePeak } from '../kernels/response-peak.ts';
 import { xcorr, type Xcorr } from '../kernels/xcorr.ts';
+import type { CopyStep } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
-import type { Op } from '../runtime/op.ts';
+import { makeOp, type Op } from '../runtime/op.ts';
 import { Plan, type PlanEntry } from '../runtime/plan.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import type { VggWeights } from '../weights/vgg.ts';
-import { createBackbone, type Backbone } from './backbone.ts';
+import { type Backbone, createBackbone, maxBackboneBatch } from './backbone.ts';
 import type { TadtConfig } from './config.ts';
 import type { TrackState } from './geometry.ts';
 
@@ -22,19 +25,38 @@ export type FrameStage = 'crop' | 'backbone' | 'correlation';
 export interface TargetModel {
   /** ph x pw x C gathered template, C = gatheredChannels(n41 + n43). */
   template: FeatureMap;
-  /** Selected conv4_1 channels; conv4_3's are computed by the restricted backbone in order. */
+  /** Selected conv4_1 channels; conv4_3's are picked from the backbone's restricted conv4_3. */
   idx41: Tensor<'u32'>;
-  count43: number;
+  /** Selected conv4_3 channels, in the template's order. */
+  conv43: readonly number[];
   /** Balance factor applied to the conv4_1 channels. */
   scale41: number;
 }
 
+/** Where a target's window goes: its rescale factor and its network input side (4(2k+1)). */
+export interface TargetWindow {
+  reScale: number;
+  window: number;
+}
+
+/** One backbone run: targets sharing a window side, each writing its own map of the batch. */
+interface Group {
+  backbone: Backbone;
+  members: number[];
+}
+
+interface Correlation {
+  xcorr: Xcorr;
+  peak: ResponsePeak;
+}
+
 /**
- * The front of the plan, built before the target is known: frame upload buffer, rescale, crop
- * and backbone. Frame 1 runs it alone; `complete` then adds the correlation ops.
+ * The front of the plan, built before the targets' models are known: frame upload buffer, the
+ * rescales, the crops and the backbones. Frame 1 runs it alone; `complete` adds the correlation.
  */
 export class FramePlan {
-  private correlation: { xcorr: Xcorr; peak: ResponsePeak; ops: Op<object>[] } | null = null;
+  private correlation: Correlation[] | null = null;
+  private peaks: Tensor<'u32'> | null = null;
   private plan: Plan<FrameStage> | null = null;
   private readonly tensors: Tensor[];
 
@@ -43,32 +65,54 @@ export class FramePlan {
     readonly frameSize: { width: number; height: number },
     readonly input: Tensor<'u8'>,
     private readonly front: PlanEntry<FrameStage>[],
-    private readonly crop: CropWindow,
-    readonly backbone: Backbone,
+    private readonly crops: CropWindow[],
+    private readonly groups: Group[],
+    /** Per target: its group and its map in that group's batch. */
+    private readonly slots: { group: Group; slot: number }[],
   ) {
     this.tensors = [input];
   }
 
   static async create(
     engine: Engine,
-    options: { frameSize: { width: number; height: number }; reScale: number; window: number; weights: VggWeights; config: TadtConfig },
+    options: { frameSize: { width: number; height: number }; targets: readonly TargetWindow[]; weights: VggWeights; config: TadtConfig },
   ): Promise<FramePlan> {
-    const { frameSize, reScale, window, weights, config } = options;
+    const { frameSize, targets, weights, config } = options;
+    if (targets.length === 0) throw new RangeError('frame plan: no targets');
     const input = engine.tensor([frameSize.height, frameSize.width, 3], 'frame', 'u8');
     const built: Op<object>[] = [];
     try {
       // Scale 1 is the identity in both references (cv2 and imresize copy the image).
-      const resize = reScale === 1 ? null : await frameResize(engine, input, reScale, config.image.frameResize);
-      if (resize) built.push(resize);
-      const backbone = await createBackbone(engine, weights, { size: window });
-      built.push(backbone);
-      const crop = await cropWindow(engine, resize ? resize.output : input, { method: config.image.crop, output: backbone.input });
+      const resizes = new Map<number, FrameResize>();
+      for (const { reScale } of targets) {
+        if (reScale === 1 || resizes.has(reScale)) continue;
+        const resize = await frameResize(engine, input, reScale, config.image.frameResize);
+        built.push(resize);
+        resizes.set(reScale, resize);
+      }
+      const groups: Group[] = [];
+      const slots: { group: Group; slot: number }[] = [];
+      for (const members of batches(targets, (window) => maxBackboneBatch(engine, window))) {
+        const backbone = await createBackbone(engine, weights, { size: targets[members[0]].window, batch: members.length });
+        built.push(backbone);
+        const group = { backbone, members };
+        groups.push(group);
+        members.forEach((k, slot) => (slots[k] = { group, slot }));
+      }
+      const crops: CropWindow[] = [];
+      for (const [k, target] of targets.entries()) {
+        const source = resizes.get(target.reScale)?.output ?? input;
+        const { group, slot } = slots[k];
+        const crop = await cropWindow(engine, source, { method: config.image.crop, output: group.backbone.input, slot });
+        built.push(crop);
+        crops.push(crop);
+      }
       const front: PlanEntry<FrameStage>[] = [
-        ...(resize ? [{ stage: 'crop' as const, op: resize }] : []),
-        { stage: 'crop', op: crop },
-        { stage: 'backbone', op: backbone },
+        ...[...resizes.values()].map((op) => ({ stage: 'crop' as const, op })),
+        ...crops.map((op) => ({ stage: 'crop' as const, op })),
+        ...groups.map(({ backbone }) => ({ stage: 'backbone' as const, op: backbone })),
       ];
-      return new FramePlan(engine, frameSize, input, front, crop, backbone);
+      return new FramePlan(engine, frameSize, input, front, crops, groups, slots);
     } catch (e) {
       for (const op of built.reverse()) op.release();
       input.release();
@@ -76,48 +120,93 @@ export class FramePlan {
     }
   }
 
-  /** Frame 1's features: the front alone, with the window at the initial state. */
-  async runFront(state: TrackState): Promise<void> {
-    await this.crop.set({ cx: state.cx, cy: state.cy, S: state.window });
+  get targetCount(): number {
+    return this.crops.length;
+  }
+
+  /** The backbones, one per batch (the benchmark reports their FLOPs). */
+  get backbones(): readonly Backbone[] {
+    return this.groups.map((g) => g.backbone);
+  }
+
+  /** The first frame's features: the front alone, with each window at its initial state. */
+  async runFront(states: readonly TrackState[]): Promise<void> {
+    await this.setWindows(states);
     await new Plan(this.engine, 'frame 1 features', this.front).run();
   }
 
   /**
-   * Adds the correlation stage for `model` (spec 4.1-4.4): gather the selected channels of the
-   * search window, pyramid, xcorr with the template, and the response tail. The plan takes over
-   * the model's tensors.
+   * Target k's relu4_1 and relu4_3 (all 512 channels: before restrictConv43) as maps of their own,
+   * for the first-frame model: the backbone's maps for a batch of one, else copies of its slot.
    */
-  async complete(model: TargetModel, config: TadtConfig, window: number): Promise<void> {
-    const { template, idx41 } = model;
-    this.tensors.push(template.tensor, idx41);
-    const F = this.backbone.relu41.height;
-    const shape = { height: F, width: F, channels: template.channels, pad: 0 };
-    const search: FeatureMap = { ...shape, tensor: this.engine.tensor([featureElements(shape)], 'search features') };
-    this.tensors.push(search.tensor);
+  async features(k: number): Promise<{ relu41: FeatureMap; relu43: FeatureMap; release(): void }> {
+    const { group, slot } = this.slots[k];
+    const { relu41, relu43 } = group.backbone;
+    if (group.backbone.batch === 1) return { relu41, relu43, release() {} };
+    const copies = [relu41, relu43].map((map) => ({ ...map, tensor: this.engine.tensor([featureElements(map)], `target ${k} ${map.tensor.label}`) }));
+    const steps: CopyStep[] = [relu41, relu43].map((map, i) => {
+      const bytes = featureElements(map) * 4;
+      return { copy: { from: map.tensor, to: copies[i].tensor, bytes, fromOffset: slot * bytes } };
+    });
+    await this.engine.run(steps, { label: `target ${k} features` });
+    return { relu41: copies[0], relu43: copies[1], release: () => copies.forEach((c) => c.tensor.release()) };
+  }
+
+  /**
+   * Restricts each backbone's conv4_3 to the channels its targets selected (spec 3.4): the union
+   * of their lists, in order of first appearance, so that one target's list is its own order.
+   */
+  async restrictConv43(models: readonly TargetModel[]): Promise<void> {
+    for (const { backbone, members } of this.groups) {
+      await backbone.restrictConv43([...new Set(members.flatMap((k) => models[k].conv43))]);
+    }
+  }
+
+  /**
+   * Adds the correlation stage of each target (spec 4.1-4.4): gather its selected channels from its
+   * map of the batch, pyramid, xcorr with its template, the response tail, and a copy of its 48-byte
+   * result next to the others' so that one readback serves all. The models stay the caller's.
+   */
+  async complete(models: readonly TargetModel[], config: TadtConfig, windows: readonly number[]): Promise<void> {
     const ops: Op<object>[] = [];
+    const correlation: Correlation[] = [];
+    const peaks = this.engine.tensor([PEAK_WORDS * models.length], 'peaks of all targets', 'u32');
+    this.tensors.push(peaks);
     try {
-      const { relu41, relu43 } = this.backbone;
-      ops.push(await channelGather(this.engine, { src41: relu41, src43: relu43, idx41, count43: model.count43, scale41: model.scale41 }, search));
-      const pyramid = await featurePyramid(this.engine, search, config.pyramid.alignCorners);
-      ops.push(pyramid);
-      const xc = await xcorr(this.engine, pyramid.maps, template);
-      ops.push(xc);
-      const peak = await responsePeak(this.engine, xc.output, { upsampling: config.image.responseUpsampling, argmaxOrder: config.image.argmaxOrder }, window);
-      ops.push(peak);
-      this.correlation = { xcorr: xc, peak, ops };
+      for (const [k, model] of models.entries()) {
+        const { group, slot } = this.slots[k];
+        const { relu41, relu43 } = group.backbone;
+        const order = group.backbone.conv43Channels;
+        const idx43 = this.upload(`target ${k} conv4_3 positions`, order ? model.conv43.map((c) => order.indexOf(c)) : [...model.conv43]);
+        const F = relu41.height;
+        const shape = { height: F, width: F, channels: model.template.channels, pad: 0 };
+        const search: FeatureMap = { ...shape, tensor: this.engine.tensor([featureElements(shape)], `target ${k} search features`) };
+        this.tensors.push(search.tensor);
+        const sources = { src41: relu41, src43: relu43, idx41: model.idx41, idx43, scale41: model.scale41, slot };
+        ops.push(await channelGather(this.engine, sources, search));
+        const pyramid = await featurePyramid(this.engine, search, config.pyramid.alignCorners);
+        ops.push(pyramid);
+        const xc = await xcorr(this.engine, pyramid.levels, model.template);
+        ops.push(xc);
+        const methods = { upsampling: config.image.responseUpsampling, argmaxOrder: config.image.argmaxOrder };
+        const peak = await responsePeak(this.engine, xc.output, methods, windows[k]);
+        ops.push(peak);
+        correlation.push({ xcorr: xc, peak });
+      }
+      const bytes = PEAK_WORDS * 4;
+      const copies = correlation.map(({ peak }, k): CopyStep => ({ copy: { from: peak.result, to: peaks, bytes, toOffset: k * bytes } }));
+      ops.push(makeOp(this.engine, 'gather peaks', { steps: copies }));
     } catch (e) {
       for (const op of ops.reverse()) op.release();
       throw e;
     }
+    this.correlation = correlation;
+    this.peaks = peaks;
     this.plan = new Plan(this.engine, 'track frame', [...this.front, ...ops.map((op) => ({ stage: 'correlation' as const, op }))]);
   }
 
-  get xcorr(): Xcorr {
-    return this.completed().xcorr;
-  }
-
-  get peak(): ResponsePeak {
-    return this.completed().peak;
+  xcorr(k: number): Xcorr {
+    return this.completed()[k].xcorr;
   }
 
   get frame(): Plan<FrameStage> {
@@ -125,11 +214,19 @@ export class FramePlan {
     return this.plan;
   }
 
-  /** Uploads an RGB8 frame and writes this frame's window into the crop and the response tail. */
-  async setFrame(rgb: Uint8Array, state: TrackState): Promise<void> {
+  /** Uploads an RGB8 frame and writes each target's window into its crop and its response tail. */
+  async setFrame(rgb: Uint8Array, states: readonly TrackState[]): Promise<void> {
     this.input.write(rgb);
-    await this.crop.set({ cx: state.cx, cy: state.cy, S: state.window });
-    await this.completed().peak.set({ S: state.window });
+    await this.setWindows(states);
+    const correlation = this.completed();
+    for (const [k, state] of states.entries()) await correlation[k].peak.set({ S: state.window });
+  }
+
+  /** The peaks of every target, in one readback of 48 bytes per target. */
+  async readPeaks(): Promise<PeakReadout[]> {
+    this.completed();
+    const words = await this.peaks!.read();
+    return this.crops.map((_, k) => parsePeaks(words.subarray(k * PEAK_WORDS, (k + 1) * PEAK_WORDS)));
   }
 
   release(): void {
@@ -138,8 +235,34 @@ export class FramePlan {
     for (const t of this.tensors) t.release();
   }
 
-  private completed() {
+  private async setWindows(states: readonly TrackState[]): Promise<void> {
+    if (states.length !== this.crops.length) throw new RangeError(`frame plan: ${states.length} windows for ${this.crops.length} targets`);
+    for (const [k, state] of states.entries()) await this.crops[k].set({ cx: state.cx, cy: state.cy, S: state.window });
+  }
+
+  /** A u32 list the plan owns; an empty list still owns a buffer. */
+  private upload(label: string, values: number[]): Tensor<'u32'> {
+    const t = this.engine.upload([values.length], label, 'u32', Uint32Array.from(values));
+    this.tensors.push(t);
+    return t;
+  }
+
+  private completed(): Correlation[] {
     if (!this.correlation) throw new Error('frame plan used before complete()');
     return this.correlation;
   }
+}
+
+/**
+ * Targets grouped by network input side, each group cut into batches of at most `max(side)`
+ * windows, as even as possible (8 windows with room for 7 run as 4 + 4, not 7 + 1).
+ */
+export function batches(targets: readonly TargetWindow[], max: (window: number) => number): number[][] {
+  const bySide = new Map<number, number[]>();
+  targets.forEach(({ window }, k) => bySide.set(window, [...(bySide.get(window) ?? []), k]));
+  return [...bySide].flatMap(([window, members]) => {
+    const count = Math.ceil(members.length / max(window));
+    const size = Math.ceil(members.length / count);
+    return Array.from({ length: count }, (_, i) => members.slice(i * size, (i + 1) * size));
+  });
 }

@@ -3,6 +3,7 @@
 // frames are produced by the caller's source, before the clock starts.
 import type { Box } from '../io/box.ts';
 import type { Frame } from '../io/rgb-frame.ts';
+import type { MultiTracker, TargetInitReport, TargetResult } from './multi.ts';
 import type { InitReport, Tracker, UpdateResult } from './tadt.ts';
 
 export interface TrackedFrame {
@@ -52,29 +53,87 @@ export async function runSequence(
   initBox: Box,
   options: RunSequenceOptions = {},
 ): Promise<SequenceResult> {
-  let init: InitReport | null = null;
   const boxes: Box[] = [];
   const scores: (number | null)[] = [];
+  const { init, seconds, fps } = await timedLoop(
+    frames,
+    (frame) => tracker.init(frame, initBox),
+    (frame) => tracker.update(frame),
+    async (index, frame, dt, result) => {
+      const box = result ? result.box : initBox;
+      boxes.push(box);
+      scores.push(result ? result.score : null);
+      await options.onFrame?.({ index, frame, box, seconds: dt, result });
+    },
+  );
+  return { init, boxes, scores, seconds, fps };
+}
+
+export interface TargetsFrame {
+  index: number;
+  frame: Frame;
+  /** Per target, in the order of the initial boxes: 0-based [x, y, w, h]. */
+  boxes: Box[];
+  /** Seconds of init() or update() for this frame, all targets together. */
+  seconds: number;
+  /** The update's results; null on frame 0. */
+  results: TargetResult[] | null;
+}
+
+export interface TargetsResult {
+  init: TargetInitReport[];
+  /** Per target, one box per frame (boxes[k][0] is target k's initial box). */
+  boxes: Box[][];
+  seconds: number[];
+  fps: number;
+}
+
+/** runSequence for several targets followed from the first frame (none added or removed). */
+export async function runTargets(
+  tracker: MultiTracker,
+  frames: AsyncIterable<Frame> | Iterable<Frame>,
+  initBoxes: readonly Box[],
+  options: { onFrame?: (tracked: TargetsFrame) => void | Promise<void> } = {},
+): Promise<TargetsResult> {
+  const boxes: Box[][] = initBoxes.map(() => []);
+  const { init, seconds, fps } = await timedLoop(
+    frames,
+    (frame) => tracker.init(frame, initBoxes),
+    (frame) => tracker.update(frame),
+    async (index, frame, dt, results) => {
+      const now = results ? results.map((r) => r.box) : [...initBoxes];
+      now.forEach((box, k) => boxes[k].push(box));
+      await options.onFrame?.({ index, frame, boxes: now, seconds: dt, results });
+    },
+  );
+  return { init, boxes, seconds, fps };
+}
+
+/** The loop both share: times only init and update, wraps their errors with the frame index. */
+async function timedLoop<I, U>(
+  frames: AsyncIterable<Frame> | Iterable<Frame>,
+  init: (frame: Frame) => Promise<I>,
+  update: (frame: Frame) => Promise<U>,
+  each: (index: number, frame: Frame, seconds: number, result: U | null) => Promise<void>,
+): Promise<{ init: I; seconds: number[]; fps: number }> {
+  let first: { report: I } | null = null;
   const seconds: number[] = [];
   let index = 0;
   for await (const frame of frames) {
     const t0 = performance.now();
-    let result: UpdateResult | null = null;
+    let result: U | null = null;
     try {
-      if (index === 0) init = await tracker.init(frame, initBox);
-      else result = await tracker.update(frame);
+      if (index === 0) first = { report: await init(frame) };
+      else result = await update(frame);
     } catch (e) {
       throw new SequenceFrameError(index, e);
     }
     const dt = (performance.now() - t0) / 1000;
-    const box = result ? result.box : initBox;
-    boxes.push(box);
-    scores.push(result ? result.score : null);
     seconds.push(dt);
-    await options.onFrame?.({ index, frame, box, seconds: dt, result });
+    await each(index, frame, dt, result);
     index++;
   }
-  if (!init) throw new RangeError('runSequence: the frame source gave no frame');
+  if (!first) throw new RangeError('runSequence: the frame source gave no frame');
   const tracked = seconds.slice(1).reduce((a, b) => a + b, 0);
-  return { init, boxes, scores, seconds, fps: tracked > 0 ? (boxes.length - 1) / tracked : 0 };
+  return { init: first.report, seconds, fps: tracked > 0 ? (seconds.length - 1) / tracked : 0 };
 }

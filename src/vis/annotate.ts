@@ -11,6 +11,8 @@ export interface ResponseMap {
 export interface AnnotateOptions {
   /** Tracked box, 0-based pixels [x, y, w, h]. */
   box?: Readonly<Box> | null;
+  /** Several tracked targets: each box in its own colour (targetColor) with its label at its corner. */
+  targets?: readonly { box: Readonly<Box>; label: string; color: RGB }[];
   /** Ground truth in the same frame, drawn under the tracked box. */
   gt?: Readonly<Box> | null;
   frameIndex?: number;
@@ -29,6 +31,16 @@ export interface AnnotateOptions {
 
 export const COLORS = { track: [255, 255, 0] as RGB, lost: [255, 0, 0] as RGB, gt: [0, 255, 0] as RGB };
 
+// Bright, mutually distinct colours; none is the ground truth's green.
+const TARGET_COLORS: readonly RGB[] = [
+  [255, 255, 0], [0, 200, 255], [255, 64, 255], [255, 128, 0], [128, 128, 255], [255, 255, 255], [0, 255, 160], [255, 96, 96],
+];
+
+/** Target k's colour (k from 1), repeating after 8 targets (the labels still tell them apart). */
+export function targetColor(k: number): RGB {
+  return TARGET_COLORS[(((k - 1) % TARGET_COLORS.length) + TARGET_COLORS.length) % TARGET_COLORS.length];
+}
+
 /**
  * Draws in place (and returns the frame) the pysot/pytracking way: GT green, track yellow, frame number at the
  * top-left. A box's edges sit on pixels round(x) .. round(x + w) - 1, i.e. an integer box outlines exactly the
@@ -43,6 +55,13 @@ export function annotateFrame(frame: Canvas, opts: AnnotateOptions): Canvas {
   const lost = opts.lostBelow !== undefined && opts.score !== undefined && !(opts.score >= opts.lostBelow);
   drawBox(opts.box, opts.boxColor ?? (lost ? COLORS.lost : COLORS.track));
   const s = opts.textScale ?? 2;
+  for (const { box, label, color } of opts.targets ?? []) {
+    if (!box.every(Number.isFinite)) continue;
+    drawBox(box, color);
+    // Above the box where there is room, else just inside it.
+    const y0 = box[1] - textHeight(1) - 4 >= 0 ? box[1] - textHeight(1) - 4 : box[1];
+    drawLabel(frame, label, Math.round(box[0]), Math.round(y0), [0, 0, 0], color, 1);
+  }
   let y = 4;
   for (const text of [
     opts.frameIndex === undefined ? null : `#${opts.frameIndex}`,

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
-import { delimiter, extname, join } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { extname } from 'node:path';
 import { once } from 'node:events';
+import { ffmpegMessages, requireFfmpeg } from '../io/ffmpeg.ts';
 import { GifEncoder } from './gif.ts';
 import { downscale, type Canvas } from './raster.ts';
 
@@ -12,8 +13,6 @@ export interface VideoOptions {
   downscale?: number;
   /** GIF loop count, 0 = forever (default). */
   loop?: number;
-  /** ffmpeg binary for .mp4; default: `ffmpeg` looked up on PATH. */
-  ffmpegPath?: string;
 }
 
 export interface VideoWriter {
@@ -23,24 +22,9 @@ export interface VideoWriter {
   close(): Promise<void>;
 }
 
-/** First executable `cmd` in the PATH directories, or null. */
-export function findOnPath(cmd: string, pathVar = process.env.PATH ?? ''): string | null {
-  for (const dir of pathVar.split(delimiter)) {
-    if (dir === '') continue;
-    const p = join(dir, cmd);
-    try {
-      accessSync(p, constants.X_OK);
-      if (statSync(p).isFile()) return p;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return null;
-}
-
 /**
- * `.gif` is written by our own encoder (no dependencies). `.mp4` pipes raw RGB frames to ffmpeg, which must be on
- * PATH; this is checked here, before any tracking work, so a missing ffmpeg fails fast.
+ * `.gif` is written by our own encoder (no dependencies). `.mp4` pipes raw RGB frames to ffmpeg (TADT_FFMPEG or
+ * PATH, see io/ffmpeg.ts); it is looked up here, before any tracking work, so a missing ffmpeg fails fast.
  */
 export function openVideo(path: string, opts: VideoOptions = {}): VideoWriter {
   const ext = extname(path).toLowerCase();
@@ -48,10 +32,7 @@ export function openVideo(path: string, opts: VideoOptions = {}): VideoWriter {
   const prepare = (f: Canvas) => downscale(f, factor);
   if (ext === '.gif') return gifWriter(path, opts, prepare);
   if (ext === '.mp4') {
-    const ffmpeg = opts.ffmpegPath ?? findOnPath('ffmpeg');
-    if (ffmpeg === null) {
-      throw new Error(`cannot write ${path}: ffmpeg was not found on PATH (needed for .mp4). Install ffmpeg, or write a .gif, which needs no external tool.`);
-    }
+    const ffmpeg = requireFfmpeg(`cannot write ${path} (a .gif needs no external tool)`);
     return mp4Writer(path, ffmpeg, opts, prepare);
   }
   throw new Error(`cannot write ${path}: unsupported video extension "${ext}" (use .gif or .mp4)`);
@@ -124,7 +105,7 @@ function mp4Writer(path: string, ffmpeg: string, opts: VideoOptions, prepare: (f
       p.stdin!.end();
       await exited;
       if (failure) throw failure;
-      if (p.exitCode !== 0) throw new Error(`ffmpeg exited with ${p.exitCode ?? p.signalCode} writing ${path}: ${stderr.trim()}`);
+      if (p.exitCode !== 0) throw new Error(`ffmpeg exited with ${p.exitCode ?? p.signalCode} writing ${path}: ${ffmpegMessages(stderr)}`);
     },
   };
 }

@@ -15,10 +15,7 @@ export const VGG_CONV_LAYERS: readonly VggLayerSpec[] = Object.freeze([
 
 export const KERNEL_SIZE = 3;
 
-export interface VggLayer {
-  name: string;
-  cin: number;
-  cout: number;
+export interface VggLayer extends VggLayerSpec {
   /** HWIO row-major: index ((ky*3 + kx)*cin + ci)*cout + co; cross-correlation, not flipped. */
   weight: Float32Array;
   bias: Float32Array;

@@ -1,7 +1,6 @@
 // A small MAT-file Level 5 writer for tests, written from the public format description
 // independently of the reader, so that reader bugs are not mirrored here.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { sharedPath } from '../../src/eval/shared-data.ts';
@@ -243,14 +242,3 @@ export function writeIn(dir: string, name: string, content: Buffer | string): st
   return path;
 }
 
-const tempDirs: string[] = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh directory, removed when the test process exits (they hold 30 MB caches). */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tadt-weights-'));
-  tempDirs.push(dir);
-  return dir;
-}
