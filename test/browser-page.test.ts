@@ -179,24 +179,51 @@ describe('the web page in headless Chromium (WebGPU on SwiftShader)', function (
       writeFileSync(corrupt, header);
       await chooseFiles(page, '#weights-input', [corrupt]);
       await waitForMessage(page, /imagenet-vgg-verydeep-16\.mat: corrupt compressed element at byte offset 128/, 60_000);
-      const other = join(dir, 'weights.bin');
-      writeFileSync(other, Buffer.alloc(300, 7));
-      await chooseFiles(page, '#weights-input', [other]);
+      // Dropped on the weights panel, as a user drags a file from the desktop.
+      await page.evaluate(`{
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(300).fill(7)], 'weights.bin'));
+        document.querySelector('#weights-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }`);
       await waitForMessage(page, /weights\.bin: neither a MAT-file nor a TADTW001 weight cache/, 60_000);
       expect(await page.$eval('#weights-status', (e) => e.textContent)).to.match(/synthetic/);
       expect(session.pageErrors).to.deep.equal([]);
     });
 
-    it('a browser without WebGPU', async () => {
-      const page = await session.page.browser().newPage();
-      try {
-        await page.evaluateOnNewDocument('Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined })');
-        await page.goto(session.server.url);
-        await page.waitForSelector('#adapter[data-state="missing"]');
-        expect(await messages(page)).to.match(/does not offer WebGPU \(navigator\.gpu is missing\)\. It is on by default in Chrome/);
-      } finally {
-        await page.close();
-      }
+    const withoutAdapter = [
+      ['a browser without WebGPU', 'Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined })',
+        /does not offer WebGPU \(navigator\.gpu is missing\)\. It is on by default in Chrome/],
+      ['a browser whose WebGPU gives no adapter', 'GPU.prototype.requestAdapter = async () => null',
+        /WebGPU is present but gave no adapter: .*check chrome:\/\/gpu/],
+    ] as const;
+    for (const [title, script, message] of withoutAdapter) {
+      it(title, async () => {
+        const page = await session.page.browser().newPage();
+        try {
+          await page.evaluateOnNewDocument(script);
+          await page.goto(session.server.url);
+          await page.waitForSelector('#adapter[data-state="missing"]');
+          expect(await messages(page)).to.match(message);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+
+    it('frames of different sizes: tracking stops at the odd frame, naming it and both sizes', async () => {
+      const { page } = session;
+      const odd = join(dir, 'odd');
+      mkdirSync(odd, { recursive: true });
+      const small = { width: 160, height: 120, data: new Uint8Array(160 * 120 * 3).fill(90) };
+      const [first, second] = writeFrames(odd, [clip.frames[0]!, small]);
+      await chooseFiles(page, '#images-input', [first!, second!]);
+      await waitFor(page, (s) => s.state === 'ready', 60_000);
+      await page.$eval('#box-text', (input, value) => ((input as unknown as { value: string }).value = value), initBox.join(','));
+      await page.click('#box-form button');
+      await page.click('#start');
+      await waitForMessage(page, /Tracking stopped: 0002\.png is 160x120, but the first frame \(0001\.png\) is 320x240/, TRACKING_MS);
+      expect((await stats(page)).state).to.equal('error');
+      expect(session.pageErrors).to.deep.equal([]);
     });
 
     it('a lost GPU device, with a restart', async () => {
