@@ -1,11 +1,12 @@
 // Gives the WebGPU peers `navigator.gpu` in Node: our engine's Dawn instance (so every engine in
-// the process uses the same adapter, and the instance stays referenced by the engine), wrapped so
-// that each device a peer requests gets two adjustments:
+// the process uses the same adapter, and the instance stays referenced by the engine); in the page,
+// the browser's own. Wrapped so that each device a peer requests gets two adjustments:
 // - queue.writeBuffer copies data that lives in a SharedArrayBuffer into a plain one first.
 //   onnxruntime-web's WebAssembly heap is shared memory; Dawn's Node bindings (`webgpu` 0.6.2)
 //   reject views of it with "Invalid argument" (a bare SharedArrayBuffer view even segfaults),
 //   although the WebGPU spec and browsers accept them. The copies are of uniforms and weights,
-//   made outside the timed runs (inputs are GPU buffers).
+//   made outside the timed runs (inputs are GPU buffers). The bench page is not cross-origin
+//   isolated, so there its heap is never shared and nothing is copied.
 // - createShaderModule records the WGSL when asked to, so that the peers' kernels can be read.
 export interface PeerGpu {
   /** WGSL of every shader module the peers created, by the label the caller gave (peer name). */
@@ -17,7 +18,9 @@ export interface PeerGpu {
 function copyingShared(queue: GPUQueue): void {
   const writeBuffer = queue.writeBuffer.bind(queue);
   queue.writeBuffer = (buffer, offset, data, dataOffset = 0, size) => {
-    if (!(ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer)) return writeBuffer(buffer, offset, data, dataOffset, size);
+    // A page that is not cross-origin isolated has no SharedArrayBuffer at all.
+    const shared = typeof SharedArrayBuffer !== 'undefined' && ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer;
+    if (!shared) return writeBuffer(buffer, offset, data, dataOffset, size);
     const unit = 'BYTES_PER_ELEMENT' in data ? (data.BYTES_PER_ELEMENT as number) : 1;
     const count = size ?? data.byteLength / unit - dataOffset;
     const bytes = new Uint8Array(data.buffer, data.byteOffset + dataOffset * unit, count * unit).slice();
