@@ -47,9 +47,13 @@ export async function runInPage(options: PageOptions, lines: PageLines): Promise
         const outcome = Promise.race([crashed, (async () => {
           await page.waitForFunction((name: string) => name in globalThis, {}, PAGE_GLOBAL);
           await page.evaluate((name: string, o: PageOptions) => ((globalThis as unknown as Record<string, PeersPage>)[name]!).start(o), PAGE_GLOBAL, options);
-          // No time limit: on SwiftShader one peer's trunk takes a minute and the full run most of an hour.
-          await page.waitForFunction((name: string) => (globalThis as unknown as Record<string, PeersPage>)[name]!.outcome !== undefined, { timeout: 0, polling: 1000 }, PAGE_GLOBAL);
-          return page.evaluate((name: string) => (globalThis as unknown as Record<string, PeersPage>)[name]!.outcome!, PAGE_GLOBAL);
+          // No time limit: on SwiftShader one peer's trunk takes a minute and the full run most of an
+          // hour. Polled with short calls: one call awaiting the end would pass the protocol timeout.
+          for (;;) {
+            const ended = await page.evaluate((name: string) => (globalThis as unknown as Record<string, PeersPage>)[name]!.outcome, PAGE_GLOBAL);
+            if (ended) return ended;
+            await new Promise((resolve) => setTimeout(resolve, 2000));
+          }
         })()]);
         const ended: PageOutcome = await outcome;
         if (!ended.ok) throw new Error(`in the page: ${ended.error}`);
