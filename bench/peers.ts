@@ -126,7 +126,7 @@ async function inNode(engine: Engine, s: Settings, weightsFile: string | undefin
   const image = seededImage(s.size);
   const gpu = installPeerGpu(engine.instance, s.dump);
   const before = (name: string) => (gpu.currentPeer = name);
-  const engines = await startEngines(await oursRunner(engine, weights, image), NODE_PEERS, s.wanted, 'ort-node', before, s.say);
+  const engines = await startEngines(await oursRunner(engine, weights, image), NODE_PEERS, s.wanted, 'ort-node', s.say);
   try {
     for (const r of engines.runners) s.say(`# ${r.name}: ${r.about}`);
     // Every engine here computes in this process's threads (lavapipe's included), so process CPU

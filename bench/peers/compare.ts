@@ -29,14 +29,12 @@ export const message = (e: unknown) => (e instanceof Error ? e.message : String(
 /**
  * Starts the wanted peers and the reference peer (`referenceKey`); a peer that fails to start is
  * reported unavailable, except the reference, without which nothing can be checked.
- * `before(name)` runs before each peer starts (to label the shaders it creates).
  */
 export async function startEngines(
   ours: Runner,
   factories: Record<string, () => Promise<Runner>>,
   wanted: readonly string[],
   referenceKey: string,
-  before: (name: string) => void,
   say: (line: string) => void,
 ): Promise<Engines> {
   for (const p of wanted) if (!factories[p]) throw new Error(`unknown peer "${p}": use ${Object.keys(factories).join(', ')}`);
@@ -45,7 +43,6 @@ export async function startEngines(
   const unavailable: { peer: string; reason: string }[] = [];
   let reference: Runner | undefined;
   for (const name of new Set([...wanted, referenceKey])) {
-    before(name);
     try {
       const runner = await factories[name]!();
       runners.push(runner);
@@ -91,7 +88,7 @@ export interface CompareOptions {
   warmup: number;
   tolerance: number;
   clocks: readonly Clock[];
-  /** Runs before each engine works on a unit (to label the shaders it creates). */
+  /** Runs before each engine works, with its name (to label the shaders it creates). */
   before: (name: string) => void;
   say: (line: string) => void;
   progress: (line: string) => void;
@@ -112,6 +109,7 @@ export async function comparePeers(engines: Engines, o: CompareOptions): Promise
   const { runners, reference } = engines;
   const prepared = new Map<Unit, Map<Runner, PreparedUnit>>();
   try {
+    o.before(reference.name);
     const inputs = await layerInputs(reference, o.units, o.image);
     const agreement: AgreementRecord[] = [];
     // Phase 1: every engine's first run of every unit (it compiles their pipelines), checked.
@@ -152,6 +150,7 @@ export async function comparePeers(engines: Engines, o: CompareOptions): Promise
       for (let round = 0; round < o.runs; round++) {
         for (let k = 0; k < order.length; k++) {
           const r = order[(round + k) % order.length]!;
+          o.before(r.name);
           const start = o.clocks.map((c) => c.read());
           await byRunner.get(r)!.run();
           o.clocks.forEach((c, i) => samples.get(c)!.get(r)!.push(c.read() - start[i]!));

@@ -9,9 +9,9 @@
 //   isolated, so there its heap is never shared and nothing is copied.
 // - createShaderModule records the WGSL when asked to, so that the peers' kernels can be read.
 export interface PeerGpu {
-  /** WGSL of every shader module the peers created, by the label the caller gave (peer name). */
+  /** WGSL of every shader module the peers created: the engine's name and the module's label. */
   readonly shaders: { peer: string; label: string; code: string }[];
-  /** Names the peer whose devices are being requested from now on (for `shaders`). */
+  /** Names the engine at work from now on (for `shaders`). */
   currentPeer: string;
 }
 
@@ -34,9 +34,9 @@ export function installPeerGpu(instance: GPU, captureShaders: boolean): PeerGpu 
     copyingShared(device.queue);
     if (captureShaders) {
       const create = device.createShaderModule.bind(device);
-      const peer = state.currentPeer;
+      // Labelled when created, not by device: onnxruntime-web's WebGPU and wasm EPs share one.
       device.createShaderModule = (descriptor) => {
-        state.shaders.push({ peer, label: descriptor.label ?? '', code: descriptor.code });
+        state.shaders.push({ peer: state.currentPeer, label: descriptor.label ?? '', code: descriptor.code });
         return create(descriptor);
       };
     }

@@ -26,7 +26,7 @@ async function runPage(o: PageOptions): Promise<PageResult> {
   // has thrown where there is no navigator.gpu.)
   const gpu = installPeerGpu((globalThis as unknown as { navigator: NavigatorGPU }).navigator.gpu, o.captureShaders);
   const before = (name: string) => (gpu.currentPeer = name);
-  const engines = await startEngines(await oursRunner(engine, weights, image), PAGE_PEERS, o.peers, 'ort-wasm', before, say);
+  const engines = await startEngines(await oursRunner(engine, weights, image), PAGE_PEERS, o.peers, 'ort-wasm', say);
   try {
     for (const r of engines.runners) say(`# ${r.name}: ${r.about}`);
     const { agreement, rows } = await comparePeers(engines, {
