@@ -157,7 +157,7 @@ async function inChromium(s: Settings): Promise<Outcome> {
     unavailable: result.unavailable,
     agreement: result.agreement,
     rows: result.rows,
-    clocks: { wall: 'wall ms (performance.now() in the page)' },
+    clocks: { wall: 'wall ms (performance.now() in the page)', cpuPerCore: `Chromium's CPU ms (all its processes) / ${cpuInfo().cores} cores` },
     shaders: result.shaders,
   };
 }

@@ -29,6 +29,8 @@ describe('peers bench in headless Chromium', function () {
     const { ms, ratio } = result.rows[0]!.times.wall!;
     for (const e of result.engines) expect(ms[e.name], e.name).to.be.above(0);
     expect(Object.keys(ratio)).to.deep.equal(result.engines.slice(1).map((e) => e.name));
+    const cpu = result.rows[0]!.times.cpuPerCore!.ms;
+    for (const e of result.engines) expect(cpu[e.name], `${e.name}: Chromium's CPU ms`).to.be.at.least(0);
     for (const peer of ['onnxruntime-web WebGPU', 'tfjs WebGPU']) {
       expect(result.shaders.some((s) => s.peer === peer && /@compute/.test(s.code)), `${peer}'s WGSL recorded`).to.equal(true);
     }

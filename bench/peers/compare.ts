@@ -5,11 +5,15 @@ import { type Agreement, compareMaps } from './agreement.ts';
 import type { PreparedUnit, Runner } from './runner.ts';
 import type { DenseMap, Unit } from './trunk.ts';
 
-/** A measure of one run: the difference of two readings, in ms. */
+/**
+ * A measure of one run: the difference of two readings, in ms. Clocks are read in their list's
+ * order before a run and in reverse after it: one that asks another process goes first, so that
+ * the asking stays out of the other clocks' readings.
+ */
 export interface Clock {
   /** The row field its figures go to, e.g. "wall". */
   name: string;
-  read(): number;
+  read(): number | Promise<number>;
 }
 
 export const wallClock: Clock = { name: 'wall', read: () => performance.now() };
@@ -151,9 +155,13 @@ export async function comparePeers(engines: Engines, o: CompareOptions): Promise
         for (let k = 0; k < order.length; k++) {
           const r = order[(round + k) % order.length]!;
           o.before(r.name);
-          const start = o.clocks.map((c) => c.read());
+          const start: number[] = [];
+          for (const c of o.clocks) start.push(await c.read());
           await byRunner.get(r)!.run();
-          o.clocks.forEach((c, i) => samples.get(c)!.get(r)!.push(c.read() - start[i]!));
+          for (let i = o.clocks.length - 1; i >= 0; i--) {
+            const c = o.clocks[i]!;
+            samples.get(c)!.get(r)!.push((await c.read()) - start[i]!);
+          }
         }
       }
       const stat = (times: Map<Runner, number[]>): Stat => {

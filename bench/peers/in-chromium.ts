@@ -4,12 +4,13 @@
 // as they come: a full run takes most of an hour.
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleScript, packagesNodeFallbackPlugin } from '../../scripts/browser-bundle.ts';
 import { launchChromium } from '../../scripts/chromium.ts';
 import { serveStatic } from '../../scripts/static-server.ts';
-import { PAGE_GLOBAL, type PageOptions, type PageOutcome, type PageResult, type PeersPage } from './page-protocol.ts';
+import { CPU_PROBE, PAGE_GLOBAL, type PageOptions, type PageOutcome, type PageResult, type PeersPage } from './page-protocol.ts';
+import { processTreeCpuMs } from './process-cpu.ts';
 
 /** The one file onnxruntime-web's WebGPU build loads at run time, from beside the script that imports it. */
 const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
@@ -38,6 +39,9 @@ export async function runInPage(options: PageOptions, lines: PageLines): Promise
       const chrome = await launchChromium();
       try {
         const page = await chrome.browser.newPage();
+        const cores = availableParallelism();
+        const chromiumPid = chrome.browser.process()!.pid!;
+        await page.exposeFunction(CPU_PROBE, () => processTreeCpuMs(chromiumPid) / cores);
         page.on('console', (m) => (m.type() === 'log' ? lines.say(m.text()) : lines.progress(m.type() === 'info' ? m.text() : `page ${m.type()}: ${m.text()}`)));
         const crashed = new Promise<never>((_, reject) => {
           page.on('pageerror', (e) => reject(new Error(`the peers page threw: ${String(e)}`)));

@@ -36,3 +36,6 @@ export interface PeersPage {
 
 /** The page logs `say` lines with console.log and progress with console.info. */
 export const PAGE_GLOBAL = 'peersBench';
+
+/** A function Node gives the page (page.exposeFunction): CPU ms per core of all Chromium's processes so far. */
+export const CPU_PROBE = 'peersChromiumCpuMs';
