@@ -171,7 +171,10 @@ export async function comparePeers(engines: Engines, o: CompareOptions): Promise
           ratio: Object.fromEntries(order.slice(1).map((r) => [r.name, round(median(times.get(r)!) / ours, 2)])),
         };
       };
-      rows.push({ unit: unit.name, gflop: round(unit.flops / 1e9, 3), times: Object.fromEntries(o.clocks.map((c) => [c.name, stat(samples.get(c)!)])) });
+      const row: Row = { unit: unit.name, gflop: round(unit.flops / 1e9, 3), times: Object.fromEntries(o.clocks.map((c) => [c.name, stat(samples.get(c)!)])) };
+      rows.push(row);
+      // A full run on a software adapter takes most of an hour: each unit's medians as they come.
+      for (const [clock, { ms }] of Object.entries(row.times)) o.progress(`  ${clock} ms: ${order.map((r) => `${r.name} ${ms[r.name]}`).join(', ')}`);
     }
     return { agreement, rows };
   } finally {
