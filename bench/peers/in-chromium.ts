@@ -18,7 +18,7 @@ const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
 const PAGE = '<!doctype html><meta charset="utf-8"><title>peers bench</title><link rel="icon" href="data:,"><script type="module" src="peers.js"></script>';
 
 export interface PageRun {
-  /** Chromium's product and version, e.g. "HeadlessChrome/156.0.8078.108". */
+  /** Chromium's product and version, e.g. "Chrome/156.0.8078.108". */
   chromium: string;
   result: PageResult;
 }
@@ -48,7 +48,7 @@ export async function runInPage(options: PageOptions, lines: PageLines): Promise
           page.on('error', (e) => reject(new Error(`the peers page crashed: ${e.message}`)));
         });
         await page.goto(server.url);
-        const outcome = Promise.race([crashed, (async () => {
+        const finished = (async (): Promise<PageOutcome> => {
           await page.waitForFunction((name: string) => name in globalThis, {}, PAGE_GLOBAL);
           await page.evaluate((name: string, o: PageOptions) => ((globalThis as unknown as Record<string, PeersPage>)[name]!).start(o), PAGE_GLOBAL, options);
           // No time limit: on SwiftShader one peer's trunk takes a minute and the full run most of an
@@ -58,8 +58,11 @@ export async function runInPage(options: PageOptions, lines: PageLines): Promise
             if (ended) return ended;
             await new Promise((resolve) => setTimeout(resolve, 2000));
           }
-        })()]);
-        const ended: PageOutcome = await outcome;
+        })();
+        // Whichever loses the race fails later, when the browser closes: that is no news.
+        crashed.catch(() => {});
+        finished.catch(() => {});
+        const ended = await Promise.race([crashed, finished]);
         if (!ended.ok) throw new Error(`in the page: ${ended.error}`);
         return { chromium: await chrome.browser.version(), result: ended.result };
       } finally {
