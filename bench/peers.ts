@@ -167,7 +167,7 @@ function printTable(title: string, clock: string, rows: readonly Row[], engines:
   console.log(['unit'.padEnd(8), 'GFLOP'.padStart(6), ...engines.map((name, i) => (i === 0 ? name.padStart(9) : `${name} (ratio)`.padStart(34)))].join('  '));
   for (const row of rows) {
     const { ms, ratio } = row.times[clock]!;
-    const cells = engines.map((name, i) => (i === 0 ? `${ms[name]!.toFixed(1)}`.padStart(9) : `${ms[name]!.toFixed(1)} (${ratio[name]!.toFixed(2)}x)`.padStart(34)));
+    const cells = engines.map((name, i) => (i === 0 ? `${ms[name]!.toFixed(1)}`.padStart(9) : `${ms[name]!.toFixed(1)} (${ratio[name] == null ? '-' : `${ratio[name].toFixed(2)}x`})`.padStart(34)));
     console.log([row.unit.padEnd(8), row.gflop.toFixed(2).padStart(6), ...cells].join('  '));
   }
 }

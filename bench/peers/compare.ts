@@ -66,8 +66,8 @@ export async function startEngines(
 
 export interface Stat {
   ms: Record<string, number>;
-  /** peer / ours, per peer. */
-  ratio: Record<string, number>;
+  /** peer / ours, per peer; null where ours measured 0 (a run shorter than the clock's tick). */
+  ratio: Record<string, number | null>;
 }
 
 export interface Row {
@@ -168,7 +168,7 @@ export async function comparePeers(engines: Engines, o: CompareOptions): Promise
         const ours = median(times.get(order[0]!)!);
         return {
           ms: Object.fromEntries(order.map((r) => [r.name, round(median(times.get(r)!), 2)])),
-          ratio: Object.fromEntries(order.slice(1).map((r) => [r.name, round(median(times.get(r)!) / ours, 2)])),
+          ratio: Object.fromEntries(order.slice(1).map((r) => [r.name, ours > 0 ? round(median(times.get(r)!) / ours, 2) : null])),
         };
       };
       const row: Row = { unit: unit.name, gflop: round(unit.flops / 1e9, 3), times: Object.fromEntries(o.clocks.map((c) => [c.name, stat(samples.get(c)!)])) };
