@@ -10,6 +10,7 @@ const { positionals, values } = parseArgs({
     json: { type: 'boolean', default: false },
     filter: { type: 'string' },
     runs: { type: 'string' },
+    browser: { type: 'boolean', default: false },
   },
 });
 const which = positionals[0] ?? 'kernels';
@@ -17,7 +18,9 @@ const json = values.json === true;
 // The peers bench times engines 10-20x slower than ours: 3 runs keep it to minutes on lavapipe.
 const runs = Math.max(3, Number(values.runs ?? (which === 'peers' ? 3 : 10)));
 const engine = await createEngine();
-if (!json) console.log(`# ${which} on ${engine.adapterName}, ${new Date().toISOString().slice(0, 10)}, median of ${runs} runs`);
+// `peers --browser` runs in Chromium on its own adapter; this process's engine stays idle.
+const where = which === 'peers' && values.browser === true ? 'in headless Chromium' : `on ${engine.adapterName}`;
+if (!json) console.log(`# ${which} ${where}, ${new Date().toISOString().slice(0, 10)}, median of ${runs} runs`);
 try {
   switch (which) {
     case 'kernels':

@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,14 +54,40 @@ const COMMON: esbuild.BuildOptions = {
   plugins: [shaderBundlePlugin(), nodeFreePlugin()],
 };
 
+/**
+ * Packages that reach for a Node built-in only when they find themselves in Node (tfjs-core's Node
+ * platform, protobufjs's file loading, seedrandom's crypto) get an empty module in its place. Our
+ * own files still may not import one.
+ */
+export function packagesNodeFallbackPlugin(): esbuild.Plugin {
+  const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+  return {
+    name: 'packages-node-fallback',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) =>
+        builtins.has(args.path) && args.importer.includes(`${sep}node_modules${sep}`) ? { path: args.path, namespace: 'empty-node-builtin' } : undefined);
+      build.onLoad({ filter: /.*/, namespace: 'empty-node-builtin' }, () => ({ contents: 'export default {};', loader: 'js' }));
+    },
+  };
+}
+
+/**
+ * `entry` (relative to the repository) and what it imports, shaders included, as one ES module with
+ * its source map. `options.plugins` run before the shader and node-free plugins.
+ */
+export function bundleScript(entry: string, outfile: string, options: esbuild.BuildOptions = {}): Promise<esbuild.BuildResult> {
+  const plugins = [...(options.plugins ?? []), ...COMMON.plugins!];
+  return esbuild.build({ ...COMMON, entryPoints: [join(ROOT, entry)], outfile, sourcemap: true, ...options, plugins });
+}
+
 /** The core for bundlers: src/browser.ts with its shaders, one ES module. */
 export function bundleCore(outfile: string, options: esbuild.BuildOptions = {}): Promise<esbuild.BuildResult> {
-  return esbuild.build({ ...COMMON, entryPoints: [join(ROOT, 'src/browser.ts')], outfile, sourcemap: true, ...options });
+  return bundleScript('src/browser.ts', outfile, options);
 }
 
 /** The web page as a static folder: index.html, style.css and main.js (with its source map). */
 export async function buildWeb(outDir: string, options: esbuild.BuildOptions = {}): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  await esbuild.build({ ...COMMON, entryPoints: [join(ROOT, 'web/main.ts')], outfile: join(outDir, 'main.js'), sourcemap: true, ...options });
+  await bundleScript('web/main.ts', join(outDir, 'main.js'), options);
   for (const file of ['index.html', 'style.css']) copyFileSync(join(ROOT, 'web', file), join(outDir, file));
 }

@@ -11,6 +11,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json',
   '.json': 'application/json',
+  '.wasm': 'application/wasm', // WebAssembly.compileStreaming refuses any other type
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
   '.webm': 'video/webm',

@@ -3,8 +3,9 @@ import * as ort from 'onnxruntime-node';
 import { compareMaps } from '../bench/peers/agreement.ts';
 import { writeConvNetOnnx } from '../bench/peers/onnx-writer.ts';
 import { ortNodeRunner } from '../bench/peers/ort-node.ts';
-import { fromNchw, toNchw } from '../bench/peers/trunk.ts';
+import { fromNchw, selectUnits, toNchw, trunkUnits } from '../bench/peers/trunk.ts';
 import type { DenseMap } from '../src/reference/conv2d3x3.ts';
+import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import { expectClose } from './helpers/close.ts';
 import { otherConv, TINY_INPUT, TINY_NET, TINY_UNIT, tinyReference } from './helpers/peers-net.ts';
 
@@ -41,5 +42,16 @@ describe('peers bench: ONNX writer and onnxruntime-node', () => {
     expect(compareMaps({ ...ref, data: Float32Array.of(4.5, -8) }, ref)).to.deep.equal({ maxAbsDiff: 0.5, maxAbsRef: 8, relative: 0.0625 });
     expect(compareMaps({ ...ref, data: Float32Array.of(NaN, -8) }, ref).relative).to.be.NaN;
     expect(() => compareMaps({ ...ref, width: 1, channels: 2 }, ref)).to.throw(/1x1x2, expected 1x2x1/);
+  });
+});
+
+describe('peers bench: units', () => {
+  const units = trunkUnits(syntheticVggWeights(), 8);
+
+  it('--filter picks the units whose names contain any of its comma-separated parts', () => {
+    expect(selectUnits(units, undefined).length).to.equal(11);
+    expect(selectUnits(units, 'conv4').map((u) => u.name)).to.deep.equal(['conv4_1', 'conv4_2', 'conv4_3']);
+    expect(selectUnits(units, 'trunk,conv1_1').map((u) => u.name)).to.deep.equal(['trunk', 'conv1_1']);
+    expect(() => selectUnits(units, 'conv5')).to.throw(/--filter conv5 matches no unit \(trunk, conv1_1, conv1_2, .*conv4_3\)/);
   });
 });

@@ -1,7 +1,7 @@
 // Names the machine next to every figure: development machines all say "AMD EPYC" with 2 cores but
 // differ (AVX-512 or not, Zen generation), and the speeds differ up to 2x between them.
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 
 export interface CpuInfo {
   model: string;
@@ -33,4 +33,9 @@ export function cpuInfo(): CpuInfo {
 export function describeCpu(cpu: CpuInfo): string {
   const simd = cpu.avx512f ? 'AVX-512F' : cpu.avx2 ? 'AVX2, no AVX-512' : 'no AVX2';
   return `${cpu.model}${cpu.family ? ` (${cpu.family})` : ''}, ${cpu.cores} cores, ${simd}`;
+}
+
+/** The 1, 5 and 15-minute load averages: the machines are shared, and wall times grow with the load. */
+export function loadAverage(): string {
+  return `${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`;
 }

@@ -1,7 +1,7 @@
 // Writes a chain of 3x3 conv + ReLU (+ 2x2 max-pool) layers as an ONNX model, from our HWIO weights,
 // so that onnxruntime runs exactly the network our engine runs. NCHW in and out, batch 1.
-import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
+import { ONNX_SUBSET_PROTO } from './onnx-subset.ts';
 
 export interface ConvSpec {
   name: string;
@@ -20,7 +20,7 @@ const FLOAT = 1;
 const INT = 2;
 const INTS = 7;
 
-const schema = protobuf.parse(readFileSync(new URL('./onnx-subset.proto', import.meta.url), 'utf8')).root;
+const schema = protobuf.parse(ONNX_SUBSET_PROTO).root;
 const ModelProto = schema.lookupType('onnx.ModelProto');
 
 function oihw(layer: ConvSpec): Float32Array {

@@ -1,13 +1,26 @@
-// onnxruntime-web with its WebGPU execution provider, in Node, on the adapter `navigator.gpu` gives
-// (see navigator-gpu.ts). Input and output stay in GPU buffers; a run waits for the device's queue.
+// onnxruntime-web with its WebGPU execution provider, on the adapter `navigator.gpu` gives (in Node
+// see navigator-gpu.ts). Input and output stay in GPU buffers; a run waits for the device's queue.
+// Its wasm (CPU) execution provider too: in the page, what a user without WebGPU would run.
+import { ortCpuRunner } from './ort-cpu.ts';
 import { writeConvNetOnnx } from './onnx-writer.ts';
 import type { PreparedUnit, Runner } from './runner.ts';
 import { fromNchw, type DenseMap, outputSide, toNchw, type Unit } from './trunk.ts';
 
-export async function ortWebRunner(): Promise<Runner> {
+async function loadOrtWeb() {
   const ort = await import('onnxruntime-web/webgpu');
-  // The WebGPU EP does the work; wasm threads would only compete with lavapipe's for the cores.
+  // The WebGPU EP does the work; wasm threads would only compete with the software adapter's for
+  // the cores (and in a page they need cross-origin isolation, which the bench page does not ask for).
   ort.env.wasm.numThreads = 1;
+  return ort;
+}
+
+export async function ortWasmRunner(): Promise<Runner> {
+  const ort = await loadOrtWeb();
+  return ortCpuRunner(ort, 'onnxruntime-web wasm CPU', `onnxruntime-web ${ort.env.versions.web} (wasm EP, 1 thread)`, { executionProviders: ['wasm'] });
+}
+
+export async function ortWebRunner(): Promise<Runner> {
+  const ort = await loadOrtWeb();
   let device: GPUDevice | null = null;
   return {
     name: 'onnxruntime-web WebGPU',

@@ -65,3 +65,11 @@ export function fromNchw(data: Float32Array, height: number, width: number, chan
 export function outputSide(unit: Unit, side: number): number {
   return unit.layers.reduce((s, l) => (l.pool ? Math.floor(s / 2) : s), side);
 }
+
+/** The units whose names contain one of `filter`'s comma-separated parts (all units without a filter). */
+export function selectUnits(units: readonly Unit[], filter: string | undefined): Unit[] {
+  const parts = (filter ?? '').split(',').filter(Boolean);
+  const selected = units.filter((u) => parts.length === 0 || parts.some((p) => u.name.includes(p)));
+  if (selected.length === 0) throw new Error(`--filter ${filter} matches no unit (trunk, ${units.slice(1).map((u) => u.name).join(', ')})`);
+  return selected;
+}

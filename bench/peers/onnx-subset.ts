@@ -1,6 +1,7 @@
 // The few ONNX messages and fields our model writer fills in (field numbers as in onnx/onnx.proto,
 // ONNX IR version 8). Written by hand for the peers bench: everything else ONNX defines is left out.
-syntax = "proto2";
+// A TypeScript string rather than a .proto file, so that the browser bundle needs no file reading.
+export const ONNX_SUBSET_PROTO = `syntax = "proto2";
 
 package onnx;
 
@@ -75,3 +76,4 @@ message TensorShapeProto {
   }
   repeated Dimension dim = 1;
 }
+`;
