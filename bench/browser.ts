@@ -12,7 +12,7 @@ import { chooseFiles, dragBox, openPage, waitFor, writeFrames } from '../scripts
 import { demoClip } from '../src/demo/synthetic-sequence.ts';
 import type { Box } from '../src/io/box.ts';
 import type { Engine } from '../src/runtime/engine.ts';
-import { cpuDescription } from './cpu.ts';
+import { cpuInfo, describeCpu } from './machine.ts';
 
 interface Row {
   host: string;
@@ -50,7 +50,7 @@ async function node(frames: number, env: NodeJS.ProcessEnv, host: string): Promi
 export async function run(engine: Engine, opts: { json: boolean; argv: string[] }): Promise<void> {
   const { values } = parseArgs({ args: opts.argv, strict: false, options: { frames: { type: 'string', default: '8' } } });
   const frames = Math.max(3, Number(values.frames));
-  const cpu = cpuDescription();
+  const cpu = describeCpu(cpuInfo());
   // One after another: they share the CPU.
   const rows = [
     await page(frames),

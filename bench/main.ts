@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { createEngine } from '../src/host/node-engine.ts';
 import { benchKernels } from './kernels.ts';
+import { cpuInfo, describeCpu, loadAverage } from './machine.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -20,7 +21,11 @@ const runs = Math.max(3, Number(values.runs ?? (which === 'peers' ? 3 : 10)));
 const engine = await createEngine();
 // `peers --browser` runs in Chromium on its own adapter; this process's engine stays idle.
 const where = which === 'peers' && values.browser === true ? 'in headless Chromium' : `on ${engine.adapterName}`;
-if (!json) console.log(`# ${which} ${where}, ${new Date().toISOString().slice(0, 10)}, median of ${runs} runs`);
+if (!json) {
+  console.log(`# ${which} ${where}, ${new Date().toISOString().slice(0, 10)}, median of ${runs} runs`);
+  // Software adapters run on the CPU: a figure means little without it (peers and browser name it in their tables).
+  if (which !== 'peers' && which !== 'browser') console.log(`# CPU: ${describeCpu(cpuInfo())}; load average ${loadAverage()}`);
+}
 try {
   switch (which) {
     case 'kernels':
@@ -28,7 +33,7 @@ try {
       break;
     default: {
       const mod = (await import(`./${which}.ts`).catch(() => null)) as { run?: Function } | null;
-      if (!mod?.run) throw new Error(`unknown bench "${which}": use kernels, backbone, track or browser`);
+      if (!mod?.run) throw new Error(`unknown bench "${which}": use kernels, backbone, track, peers or browser`);
       await mod.run(engine, { json, runs, argv: process.argv.slice(3) });
     }
   }

@@ -15,7 +15,7 @@ import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import { type AgreementRecord, type Clock, comparePeers, type Row, startEngines, wallClock } from './peers/compare.ts';
 import { runInPage } from './peers/in-chromium.ts';
 import { PAGE_PEER_NAMES } from './peers/page-protocol.ts';
-import { cpuInfo, describeCpu, loadAverage } from './peers/machine.ts';
+import { cpuInfo, describeCpu, loadAverage } from './machine.ts';
 import { installPeerGpu } from './peers/navigator-gpu.ts';
 import { ortNodeRunner } from './peers/ort-node.ts';
 import { ortWebRunner } from './peers/ort-web.ts';

@@ -32,7 +32,10 @@ export function cpuInfo(): CpuInfo {
 
 export function describeCpu(cpu: CpuInfo): string {
   const simd = cpu.avx512f ? 'AVX-512F' : cpu.avx2 ? 'AVX2, no AVX-512' : 'no AVX2';
-  return `${cpu.model}${cpu.family ? ` (${cpu.family})` : ''}, ${cpu.cores} cores, ${simd}`;
+  // llvmpipe compiles for the instruction sets Mesa detects unless told otherwise: "avx" keeps
+  // AVX2 and drops AVX-512 (16 vector registers instead of 32), as on an AVX2-only machine.
+  const caps = process.env.GALLIUM_OVERRIDE_CPU_CAPS;
+  return `${cpu.model}${cpu.family ? ` (${cpu.family})` : ''}, ${cpu.cores} cores, ${simd}${caps ? `; llvmpipe told GALLIUM_OVERRIDE_CPU_CAPS=${caps}` : ''}`;
 }
 
 /** The 1, 5 and 15-minute load averages: the machines are shared, and wall times grow with the load. */
