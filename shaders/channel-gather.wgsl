@@ -36,8 +36,9 @@ fn channel(t: Target, k: u32, at41: u32, at43: u32) -> f32 {
 }
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let t = targets[gid.z];
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  // By workgroup id, which the compiler knows is the same for all lanes: the table's fields stay uniform.
+  let t = targets[wg.z];
   let pixel = gid.x + gid.y * groups.x * 64u;
   if (pixel >= t.outHeight * t.outWidth) { return; }
   let sy = t.y0 + i32(pixel / t.outWidth);
