@@ -5,11 +5,15 @@
 // demo's box and copies of it moved around the frame: the same size, so the same rescale and a
 // 180-px window each (the usual case). Only per-frame cost is measured: the first-frame model is
 // trained with 10 ridge iterations to keep the bench short (it does not change per-frame work).
+// A second pass over the frames times the correlation stage (gather, pyramid, xcorr, response tail)
+// apart, with GPU timestamps: batched, one dispatch of each for all targets; independent, summed
+// over the trackers.
 import type { Box } from '../src/io/box.ts';
 import type { Frame } from '../src/io/frame.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { defaultConfig, type TadtConfig } from '../src/tracker/config.ts';
 import { createMultiTracker } from '../src/tracker/multi.ts';
+import { profileTargets, profileUpdate } from '../src/tracker/profiling.ts';
 import { createTracker, type Tracker } from '../src/tracker/tadt.ts';
 import type { VggWeights } from '../src/weights/vgg.ts';
 import { round } from './harness.ts';
@@ -33,6 +37,8 @@ interface Row {
   ratio: number;
   batchedMiB: number;
   independentMiB: number;
+  batchedCorrelationMs: number;
+  independentCorrelationMs: number;
 }
 
 /**
@@ -62,10 +68,17 @@ async function compare(engine: Engine, weights: VggWeights, config: TadtConfig, 
       for (const t of trackers) await t.update(frame);
       ms.independent.push(performance.now() - t0);
     }
+    const correlation = { batched: [] as number[], independent: [] as number[] };
+    for (const frame of frames.slice(2)) {
+      correlation.batched.push((await profileTargets(multi, frame)).seconds.correlation * 1000);
+      let sum = 0;
+      for (const t of trackers) sum += (await profileUpdate(t, frame)).seconds.correlation * 1000;
+      correlation.independent.push(sum);
+    }
     // The first update after init compiles lazily on lavapipe: warm-up, not measured.
     return {
-      batched: { ms: median(ms.batched.slice(1)), bytes: batchedBytes },
-      independent: { ms: median(ms.independent.slice(1)), bytes: independentBytes },
+      batched: { ms: median(ms.batched.slice(1)), bytes: batchedBytes, correlationMs: median(correlation.batched) },
+      independent: { ms: median(ms.independent.slice(1)), bytes: independentBytes, correlationMs: median(correlation.independent) },
     };
   } finally {
     multi.dispose();
@@ -81,10 +94,13 @@ export async function scaling(engine: Engine, opts: { json: boolean; weights: Vg
   for (const n of opts.counts) {
     const boxes = targetBoxes(opts.box, n, opts.frames[0]);
     const { batched: a, independent: b } = await compare(engine, opts.weights, config, opts.frames, boxes);
-    rows.push({ targets: n, batchedMs: round(a.ms, 1), independentMs: round(b.ms, 1), ratio: round(a.ms / b.ms, 3), batchedMiB: mib(a.bytes), independentMiB: mib(b.bytes) });
+    rows.push({
+      targets: n, batchedMs: round(a.ms, 1), independentMs: round(b.ms, 1), ratio: round(a.ms / b.ms, 3), batchedMiB: mib(a.bytes), independentMiB: mib(b.bytes),
+      batchedCorrelationMs: round(a.correlationMs, 2), independentCorrelationMs: round(b.correlationMs, 2),
+    });
     if (!opts.json) {
       const r = rows.at(-1)!;
-      console.log(`| ${n} | ${r.batchedMs} | ${r.independentMs} | ${r.ratio} | ${r.batchedMiB} | ${r.independentMiB} |`);
+      console.log(`| ${n} | ${r.batchedMs} | ${r.independentMs} | ${r.ratio} | ${r.batchedMiB} | ${r.independentMiB} | ${r.batchedCorrelationMs} | ${r.independentCorrelationMs} |`);
     }
   }
   if (opts.json) console.log(JSON.stringify({ bench: 'track-targets', adapter: engine.adapterName, frames: opts.frames.length, rows }));
@@ -98,6 +114,6 @@ export function parseCounts(text: string): number[] {
 }
 
 export const SCALING_HEADER = [
-  '| targets | batched ms/frame | independent ms/frame | batched / independent | batched pool MiB | independent pool MiB |',
-  '|---|---|---|---|---|---|',
+  '| targets | batched ms/frame | independent ms/frame | batched / independent | batched pool MiB | independent pool MiB | batched correlation ms | independent correlation ms |',
+  '|---|---|---|---|---|---|---|---|',
 ];

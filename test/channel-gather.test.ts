@@ -1,57 +1,47 @@
 import { expect } from 'chai';
-import { channelGather, gatheredChannels, templateWindow } from '../src/kernels/channel-gather.ts';
-import type { FeatureMap } from '../src/kernels/layout.ts';
+import { readFileSync } from 'node:fs';
+import { channelGather, gatheredChannels, type GatherTarget, type GatherWindow, templateWindow } from '../src/kernels/channel-gather.ts';
+import { batchOffsets, type FeatureMap } from '../src/kernels/layout.ts';
+import { sharedPath } from '../src/eval/shared-data.ts';
 import { channelGatherCpu, padHWC } from '../src/reference/channel-gather.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { expectClose } from './helpers/close.ts';
 import { gpuEngine } from './helpers/gpu.ts';
-import { rejects } from './helpers/rejects.ts';
 import { seededArray } from './helpers/random.ts';
-import { sharedPath } from '../src/eval/shared-data.ts';
-import { readFileSync } from 'node:fs';
+import { rejects } from './helpers/rejects.ts';
 import { itShared } from './helpers/shared.ts';
 
-/** The map as map `slot` of a batch whose other maps hold garbage. */
-function upload(engine: Engine, x: Float32Array, H: number, W: number, C: number, pad: number, slot = 0): FeatureMap {
-  const one = padHWC(x, H, W, C, pad);
-  const all = new Float32Array((slot + 2) * one.length).fill(1e9);
-  all.set(one, slot * one.length);
-  return { tensor: engine.upload([all.length], 'gather src', 'f32', all), height: H, width: W, channels: C, pad };
+/** `slots` maps of one shape (as a backbone batch holds them), each its own seeded ReLU-like data. */
+function sourceBatch(engine: Engine, [H, W, C]: number[], pad: number, slots: number, seed: number) {
+  const maps = Array.from({ length: slots }, (_, s) => seededArray(H * W * C, seed + 10 * s, -50, 100).map((v) => Math.max(0, v)));
+  const padded = maps.map((m) => padHWC(m, H, W, C, pad));
+  const all = new Float32Array(padded.reduce((n, m) => n + m.length, 0));
+  padded.forEach((m, s) => all.set(m, s * m.length));
+  const map: FeatureMap = { tensor: engine.upload([all.length], 'gather src', 'f32', all), height: H, width: W, channels: C, pad };
+  return { map, maps };
 }
 
-async function gatherCase(
-  engine: Engine,
-  [H, W, C]: number[],
-  list41: number[],
-  list43: number[],
-  scale: number,
-  window: { y0: number; x0: number; height: number; width: number },
-  options: { subset43?: boolean; outPad?: number; slot?: number } = {},
-) {
-  const x41 = seededArray(H * W * C, 41, -50, 100).map((v) => Math.max(0, v));
-  const x43 = seededArray(H * W * C, 43, -50, 100).map((v) => Math.max(0, v));
-  const slot = options.slot ?? 0;
-  const src41 = upload(engine, x41, H, W, C, 1, slot);
-  // A subset map: conv4_3 already restricted to list43, in order (channels padded to a vec4).
-  const C43 = gatheredChannels(list43.length);
-  const sub = new Float32Array(H * W * C43);
-  for (let p = 0; p < H * W; p++) list43.forEach((c, k) => (sub[p * C43 + k] = x43[p * C + c]));
-  const src43 = options.subset43 ? upload(engine, sub, H, W, C43, 2, slot) : upload(engine, x43, H, W, C, 1, slot);
-  const idx41 = engine.upload([list41.length], 'idx41', 'u32', Uint32Array.from(list41));
-  const idx43 = options.subset43 ? undefined : engine.upload([list43.length], 'idx43', 'u32', Uint32Array.from(list43));
-  const Cs = gatheredChannels(list41.length + list43.length);
-  const pad = options.outPad ?? 0;
-  const out = { tensor: engine.tensor([(window.height + 2 * pad) * (window.width + 2 * pad) * Cs], 'gather out'), height: window.height, width: window.width, channels: Cs, pad };
-  const d = await channelGather(engine, {
-    src41, src43, idx41, idx43, count43: list43.length,
-    scale41: scale, window, slot,
-  }, out);
-  await engine.run(d.steps);
-  const got = await out.tensor.read();
-  const want = padHWC(channelGatherCpu(x41, x43, H, W, C, list41, list43, Math.fround(scale), window, Cs), window.height, window.width, Cs, pad);
-  d.release();
-  for (const t of [src41.tensor, src43.tensor, idx41, idx43, out.tensor]) t?.release();
-  return { got, want };
+/** One dispatch for all `targets`, each compared with the CPU reference run on its own slot. */
+async function gatherCase(engine: Engine, [H, W, C]: number[], targets: GatherTarget[], slots: number) {
+  const x41 = sourceBatch(engine, [H, W, C], 1, slots, 41);
+  const x43 = sourceBatch(engine, [H, W, C], 1, slots, 43);
+  const windows: GatherWindow[] = targets.map((t) => t.window ?? { y0: 0, x0: 0, height: H, width: W });
+  // The output maps one after another, one more channel vec4 than needed for the first target.
+  const shapes = targets.map((t, k) => ({
+    height: windows[k].height, width: windows[k].width, pad: 0,
+    channels: gatheredChannels(t.list41.length + t.list43.length) + (k === 0 ? 4 : 0),
+  }));
+  const { offsets, total } = batchOffsets(shapes.map((s) => s.height * s.width * s.channels));
+  const tensor = engine.upload([total], 'gather out', 'f32', new Float32Array(total).fill(7e9));
+  const op = await channelGather(engine, { src41: x41.map, src43: x43.map }, targets, { tensor, items: shapes.map((s, k) => ({ ...s, offset: offsets[k] })) });
+  await engine.run(op.steps);
+  const got = await tensor.read();
+  op.release();
+  for (const t of [x41.map.tensor, x43.map.tensor, tensor]) t.release();
+  return targets.map((t, k) => ({
+    got: got.subarray(offsets[k], offsets[k] + shapes[k].height * shapes[k].width * shapes[k].channels),
+    want: channelGatherCpu(x41.maps[t.slot], x43.maps[t.slot], H, W, C, t.list41, t.list43, Math.fround(t.scale41), windows[k], shapes[k].channels),
+  }));
 }
 
 describe('channel-gather', () => {
@@ -60,47 +50,36 @@ describe('channel-gather', () => {
     expect(templateWindow(45, 45, 11, 11)).to.deep.equal({ y0: 17, x0: 17, height: 11, width: 11 });
   });
 
-  // A gather copies values and multiplies by one f32 factor: bit-exact, except the factor B43/B41
-  // divided on the GPU (WGSL allows 2.5 ulp), hence rtol 1e-6 there.
-  it('small odd map: window partly outside the map, zero tail channels, output border', async () => {
+  // A gather copies values and multiplies by one f32 factor (correctly rounded in both): bit-exact.
+  it('one dispatch for 3 targets: different slots, channel counts, windows (one partly outside the map) and factors', async () => {
     const engine = await gpuEngine();
-    const { got, want } = await gatherCase(engine, [7, 9, 12], [5, 0, 11], [2, 7, 3, 9, 10], 1.37,
-      { y0: -2, x0: 5, height: 5, width: 7 }, { outPad: 1 });
-    expectClose(got, want, 1e-30, 0);
+    const targets: GatherTarget[] = [
+      { slot: 2, list41: [5, 0, 11], list43: [2, 7, 3, 9, 10], scale41: 1.37, window: { y0: -2, x0: 5, height: 5, width: 7 } },
+      { slot: 0, list41: [1, 4], list43: [8, 2, 6], scale41: 0.81 },
+      { slot: 1, list41: [], list43: [11, 0, 4, 4, 1, 3, 5, 6, 2], scale41: 2.5, window: { y0: 1, x0: 2, height: 3, width: 5 } },
+    ];
+    const results = await gatherCase(engine, [7, 9, 12], targets, 3);
+    for (const { got, want } of results) expectClose(got, want, 1e-30, 0);
+    // The first target's extra vec4 is zeros, not the fill.
+    expect(results[0].got.slice(12, 16)).to.deep.equal(new Float32Array(4));
   });
 
-  it('conv4_3 given as an already-selected subset map', async () => {
-    const engine = await gpuEngine();
-    const { got, want } = await gatherCase(engine, [7, 9, 12], [1, 4], [8, 2, 6], 0.81,
-      { y0: 0, x0: 0, height: 7, width: 9 }, { subset43: true });
-    expectClose(got, want, 1e-30, 1e-6);
-  });
-
-  it('reads one map of a batch (a target\'s slot), with either kind of conv4_3 source', async () => {
-    const engine = await gpuEngine();
-    for (const subset43 of [false, true]) {
-      const { got, want } = await gatherCase(engine, [7, 9, 12], [5, 0], [2, 7, 3], 1.37, { y0: 0, x0: 0, height: 7, width: 9 }, { subset43, slot: 2 });
-      expectClose(got, want, 1e-30, 1e-6);
-    }
-  });
-
-  itShared('TADT size: Skiing fixture channels, 45x45x512 search map and 11x11 template', async () => {
+  itShared('TADT size: Skiing fixture channels, 45x45x512 search maps and 11x11 template', async () => {
     const engine = await gpuEngine();
     const ref = JSON.parse(readFileSync(sharedPath('data/reference/tadt-python/Skiing.json'), 'utf8'));
-    const scale = ref.balance_factor_B43_over_B41 as number;
-    for (const window of [{ y0: 0, x0: 0, height: 45, width: 45 }, templateWindow(45, 45, 11, 11)]) {
-      const { got, want } = await gatherCase(engine, [45, 45, 512], ref.selected_conv4_1, ref.selected_conv4_3, scale, window);
-      expect(got.length).to.equal(window.height * window.width * gatheredChannels(46 + 297));
-      expectClose(got, want, 1e-30, 0);
-    }
+    const target = { list41: ref.selected_conv4_1 as number[], list43: ref.selected_conv4_3 as number[], scale41: ref.balance_factor_B43_over_B41 as number };
+    const targets = [{ ...target, slot: 1 }, { ...target, slot: 0, window: templateWindow(45, 45, 11, 11) }];
+    for (const { got, want } of await gatherCase(engine, [45, 45, 512], targets, 2)) expectClose(got, want, 1e-30, 0);
   });
 
-  it('rejects a too-small output', async () => {
+  it('rejects a too-small output, a channel outside the source and a missing slot', async () => {
     const engine = await gpuEngine();
-    const src = upload(engine, new Float32Array(3 * 3 * 4), 3, 3, 4, 1);
-    const idx = engine.upload([3], 'idx', 'u32', Uint32Array.from([0, 1, 2]));
-    const out = { tensor: engine.tensor([3 * 3 * 4], 'out'), height: 3, width: 3, channels: 4, pad: 0 };
-    await rejects(channelGather(engine, { src41: src, src43: src, idx41: idx, idx43: idx, scale41: 1 }, out), /output channels 4/);
-    for (const t of [src.tensor, idx, out.tensor]) t.release();
+    const src = sourceBatch(engine, [3, 3, 4], 1, 1, 1).map;
+    const out = { tensor: engine.tensor([3 * 3 * 4], 'out'), items: [{ height: 3, width: 3, channels: 4, pad: 0, offset: 0 }] };
+    const target = { slot: 0, list41: [0, 1, 2], list43: [0, 1, 2], scale41: 1 };
+    await rejects(channelGather(engine, { src41: src, src43: src }, [target], out), /target 0: output channels 4 for 3\+3/);
+    await rejects(channelGather(engine, { src41: src, src43: src }, [{ ...target, list41: [4], list43: [] }], out), /target 0: channel 4 is not one of the source's 4/);
+    await rejects(channelGather(engine, { src41: src, src43: src }, [{ ...target, slot: 1, list41: [] }], out), /target 0: source tensor holds no map 1/);
+    for (const t of [src.tensor, out.tensor]) t.release();
   });
 });

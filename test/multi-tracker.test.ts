@@ -58,8 +58,19 @@ describe('multi-target tracker', () => {
     const multi = await createMultiTracker(engine, { weights, config: quickConfig() });
     try {
       // B twice: duplicate (so overlapping) boxes are allowed, and B's two copies share a batch.
-      const reports = await multi.init(frames[0], [boxOf(A[0]), boxOf(B[0]), boxOf(C[0]), boxOf(B[0])]);
+      const prepared: string[] = [];
+      const prepare = engine.prepare.bind(engine);
+      engine.prepare = (spec) => (prepared.push(spec.op), prepare(spec));
+      let reports;
+      try {
+        reports = await multi.init(frames[0], [boxOf(A[0]), boxOf(B[0]), boxOf(C[0]), boxOf(B[0])]);
+      } finally {
+        engine.prepare = prepare;
+      }
       expect(reports.map((r) => [r.target, r.window])).to.deep.equal([[1, 84], [2, 76], [3, 108], [4, 76]]);
+      // Three window sides, three batches: the correlation ops are prepared once per batch, not per target.
+      const count = (op: string) => prepared.filter((name) => name === op).length;
+      expect(['feature-pyramid', 'xcorr', 'response-peak pass 2'].map(count)).to.deep.equal([3, 3, 3]);
       const got: Box[][] = [[], [], [], []];
       for (const frame of frames.slice(1)) {
         const results = await multi.update(frame);

@@ -333,10 +333,10 @@ describe('Matlab imresize pins (fatheral/matlab_imresize): the reference, and th
     // through two passes: 1e-5), at its first position in Matlab's column-major order.
     it(`kernel response-peak matlab-bicubic: ${F} -> ${S} peak of the pinned map`, async () => {
       const engine = await gpuEngine();
-      const t = engine.upload([3, F, F], 'pin maps', 'f32', maps(F));
-      const op = await responsePeak(engine, t, { upsampling: 'matlab-bicubic', argmaxOrder: 'column-major' }, S);
+      const t = engine.upload([1, 3, F, F], 'pin maps', 'f32', maps(F));
+      const op = await responsePeak(engine, t, { upsampling: 'matlab-bicubic', argmaxOrder: 'column-major' }, [S]);
       await engine.run(op.steps);
-      const [peak] = (await op.read()).peaks;
+      const [peak] = (await op.read())[0].peaks;
       let best = { max: -Infinity, y: -1, x: -1 };
       for (let x = 0; x < S; x++) for (let y = 0; y < S; y++) if (want[y * S + x] > best.max) best = { max: want[y * S + x], y, x };
       expect(peak.max).to.be.closeTo(best.max, 1e-5);

@@ -13,11 +13,14 @@ const TORCH: ResponseMethods = { upsampling: 'torch-bicubic', argmaxOrder: 'row-
 
 const cpuPeaks = (maps: Float32Array, S: number, m: ResponseMethods) => responsePeakCpu(maps, F, S, m.upsampling, m.argmaxOrder);
 
-async function gpuPeaks(engine: Engine, maps: Float32Array, methods: ResponseMethods, sizes: number[], f = F) {
-  const t = engine.upload([3, f, f], 'xcorr maps', 'f32', maps);
-  const op = await responsePeak(engine, t, methods, sizes[0]);
+/** One op for all targets' maps; per frame, each target's side; returns per frame the readouts of all targets. */
+async function batchPeaks(engine: Engine, maps: Float32Array[], methods: ResponseMethods, frames: number[][]) {
+  const all = new Float32Array(maps.length * 3 * F * F);
+  maps.forEach((m, k) => all.set(m, k * 3 * F * F));
+  const t = engine.upload([maps.length, 3, F, F], 'xcorr maps', 'f32', all);
+  const op = await responsePeak(engine, t, methods, frames[0]);
   const out = [];
-  for (const S of sizes) {
+  for (const S of frames) {
     await op.set({ S });
     await engine.run(op.steps);
     out.push(await op.read());
@@ -25,6 +28,11 @@ async function gpuPeaks(engine: Engine, maps: Float32Array, methods: ResponseMet
   op.release();
   t.release();
   return out;
+}
+
+/** One target's readouts for these sides, one frame each. */
+async function gpuPeaks(engine: Engine, maps: Float32Array, methods: ResponseMethods, sizes: number[]) {
+  return (await batchPeaks(engine, [maps], methods, sizes.map((S) => [S]))).map(([r]) => r);
 }
 
 /** xcorr-like maps: a zero border, a positive bump with noise, raw values up to ~7e7. */
@@ -41,24 +49,34 @@ function xcorrLike(seed: number): Float32Array {
 describe('response-peak', () => {
   for (const methods of [TORCH, MATLAB]) {
     const name = methods.upsampling;
-    const sizes = [1, 2, 45, 180, 301, 2000];
-    it(`${name}: max and argmax match the CPU reference for S in ${sizes}`, async () => {
+    // Three targets in one op, each with its own maps and side, sides changing per frame (in the
+    // last frame only the third target's): S in 1, 2, 45, 180, 301, 2000 (below, at and above F).
+    const frames = [
+      [180, 2, 301],
+      [45, 2000, 1],
+      [301, 180, 45],
+      [301, 180, 2],
+    ];
+    it(`${name}: 3 targets in one op, max and argmax match the CPU reference for sides ${frames.map((f) => f.join('/')).join(', ')}`, async () => {
       const engine = await gpuEngine();
-      const maps = xcorrLike(methods === MATLAB ? 11 : 12);
-      const got = await gpuPeaks(engine, maps, methods, sizes);
-      sizes.forEach((S, i) => {
-        const full = responseMapsCpu(maps, F, S, methods.upsampling);
-        const want = cpuPeaks(maps, S, methods);
-        got[i].peaks.forEach((p, s) => {
-          // Values near 2 computed in f32 through two 4-tap passes: within 1e-5 of the f64 reference.
-          expect(p.max, `S=${S} map ${s} max`).to.be.closeTo(want[s].max, 1e-5);
-          // The argmax is the reference's, unless f32 rounding reorders a near tie: then the
-          // reference value at our position must be within that rounding of the maximum.
-          const there = full[s][p.y * S + p.x];
-          if (p.y !== want[s].y || p.x !== want[s].x) expect(want[s].max - there, `S=${S} map ${s} near tie`).to.be.below(1e-5);
-        });
-        expect(got[i].normalised).to.equal(true);
-      });
+      const maps = [0, 1, 2].map((k) => xcorrLike((methods === MATLAB ? 11 : 12) + 10 * k));
+      const got = await batchPeaks(engine, maps, methods, frames);
+      frames.forEach((sides, i) =>
+        sides.forEach((S, k) => {
+          const full = responseMapsCpu(maps[k], F, S, methods.upsampling);
+          const want = cpuPeaks(maps[k], S, methods);
+          got[i][k].peaks.forEach((p, s) => {
+            // Values near 2 computed in f32 through two 4-tap passes: within 1e-5 of the f64 reference.
+            expect(p.max, `frame ${i} target ${k} S=${S} map ${s} max`).to.be.closeTo(want[s].max, 1e-5);
+            // The argmax is the reference's, unless f32 rounding reorders a near tie: then the
+            // reference value at our position must be within that rounding of the maximum.
+            const there = full[s][p.y * S + p.x];
+            if (p.y !== want[s].y || p.x !== want[s].x) expect(want[s].max - there, `frame ${i} target ${k} S=${S} map ${s} near tie`).to.be.below(1e-5);
+          });
+          expect(got[i][k].normalised).to.equal(true);
+          expect(got[i][k].globalMax).to.equal(Math.max(...maps[k]));
+        }),
+      );
     });
 
     it(`${name}: zero maps leave the window alone, ties go to the first centre cell`, async () => {
@@ -100,18 +118,23 @@ describe('response-peak', () => {
 
   it('resizing within capacity builds no pipelines; growing rebuilds the plan', async () => {
     const engine = await gpuEngine();
-    const t = engine.upload([3, F, F], 'maps', 'f32', xcorrLike(3));
-    const op = await responsePeak(engine, t, TORCH, 400);
+    const maps = [xcorrLike(3), xcorrLike(4)];
+    const all = new Float32Array(2 * 3 * F * F);
+    maps.forEach((m, k) => all.set(m, k * 3 * F * F));
+    const t = engine.upload([2, 3, F, F], 'maps', 'f32', all);
+    const op = await responsePeak(engine, t, TORCH, [400, 200]);
     const built = engine.pipelines.created;
     const steps = op.steps;
-    for (const S of [180, 188, 172, 400]) await op.set({ S });
+    for (const S of [[180, 400], [188, 188], [172, 30], [400, 400]]) await op.set({ S });
     expect(op.steps).to.equal(steps);
-    await op.set({ S: 900 });
+    await op.set({ S: [180, 900] });
     expect(op.steps).to.not.equal(steps);
+    expect(op.S).to.deep.equal([180, 900]);
     expect(engine.pipelines.created).to.equal(built);
     await engine.run(op.steps);
     const r = await op.read();
-    expect(r.peaks[0].max).to.be.closeTo(cpuPeaks(await t.read(), 900, TORCH)[0].max, 1e-5);
+    expect(r[0].peaks[0].max).to.be.closeTo(cpuPeaks(maps[0], 180, TORCH)[0].max, 1e-5);
+    expect(r[1].peaks[0].max).to.be.closeTo(cpuPeaks(maps[1], 900, TORCH)[0].max, 1e-5);
     op.release();
     t.release();
   });

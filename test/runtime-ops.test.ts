@@ -3,6 +3,7 @@ import { Dispatch } from '../src/runtime/dispatch.ts';
 import { makeOp } from '../src/runtime/op.ts';
 import { Plan } from '../src/runtime/plan.ts';
 import { shaderInterface } from '../src/runtime/shader-interface.ts';
+import { StructTable } from '../src/runtime/struct-table.ts';
 import { gpuEngine } from './helpers/gpu.ts';
 import { rejects } from './helpers/rejects.ts';
 
@@ -78,6 +79,20 @@ describe('runtime: named uniforms and bindings, ops and plans', () => {
     engine.discard(d);
     out.release();
     dummy.release();
+  });
+
+  it('a struct table lays out rows by the field names a shader declares, and rejects missing or unknown ones', async () => {
+    const engine = await gpuEngine();
+    // xcorr's Target: C4, ph, pw, ho, wo, groupsX, offset, x, z (all u32), given here out of order.
+    const row = (k: number) => ({ z: 9 + k, x: 8 + k, offset: 7 + k, groupsX: 6 + k, wo: 5 + k, ho: 4 + k, pw: 3 + k, ph: 2 + k, C4: 1 + k });
+    const table = new StructTable(engine, 'xcorr', 'Target', [row(0), row(100)]);
+    expect(Array.from(await table.tensor.read())).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+    const { z: _, ...missing } = row(0);
+    expect(() => table.write([row(0), missing])).to.throw(/xcorr: Target field z not set/);
+    expect(() => table.write([row(0), { ...row(0), nope: 1 }])).to.throw(/xcorr: Target has no field "nope"/);
+    expect(() => table.write([row(0)])).to.throw(/1 rows for a table of 2/);
+    expect(() => new StructTable(engine, 'xcorr', 'Nothing', [])).to.throw(/xcorr: declares no struct Nothing/);
+    table.release();
   });
 
   it('a plan submits its ops in order once, times its stages, and releases every op last to first', async () => {

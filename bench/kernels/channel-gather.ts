@@ -13,11 +13,12 @@ function gatherCase(what: string, window: GatherWindow): KernelCase {
     async setup(engine) {
       const data = Float32Array.from({ length: (F + 2) * (F + 2) * C }, (_, i) => ((i * 2654435761) % 997) / 10);
       const src = { tensor: engine.upload([F + 2, F + 2, C], 'bench gather x', 'f32', data), height: F, width: F, channels: C, pad: 1 };
-      const idx41 = engine.upload([N41], 'bench idx41', 'u32', Uint32Array.from({ length: N41 }, (_, k) => k * 11));
-      const idx43 = engine.upload([N43], 'bench idx43', 'u32', Uint32Array.from({ length: N43 }, (_, k) => (k * 7) % C));
-      const out = { tensor: engine.tensor([window.height * window.width * Cs], 'bench gather out'), height: window.height, width: window.width, channels: Cs, pad: 0 };
-      const op = await channelGather(engine, { src41: src, src43: src, idx41, idx43, scale41: 1.06, window }, out);
-      return { steps: op.steps, release: () => (op.release(), [src.tensor, idx41, idx43, out.tensor].forEach((t) => t.release())) };
+      const list41 = Array.from({ length: N41 }, (_, k) => k * 11);
+      const list43 = Array.from({ length: N43 }, (_, k) => (k * 7) % C);
+      const tensor = engine.tensor([window.height * window.width * Cs], 'bench gather out');
+      const out = { tensor, items: [{ height: window.height, width: window.width, channels: Cs, pad: 0, offset: 0 }] };
+      const op = await channelGather(engine, { src41: src, src43: src }, [{ slot: 0, list41, list43, scale41: 1.06, window }], out);
+      return { steps: op.steps, release: () => (op.release(), [src.tensor, tensor].forEach((t) => t.release())) };
     },
   };
 }

@@ -10,7 +10,7 @@ export const cases: KernelCase[] = [true, false].map((alignCorners) => ({
   async setup(engine: Engine) {
     const data = Float32Array.from({ length: F * F * C }, (_, i) => (i % 113) / 113);
     const tensor = engine.upload([data.length], 'bench features', 'f32', data);
-    const op = await featurePyramid(engine, { tensor, height: F, width: F, channels: C, pad: 0 }, alignCorners);
+    const op = await featurePyramid(engine, { tensor, items: [{ height: F, width: F, channels: C, pad: 0, offset: 0 }] }, alignCorners);
     return { steps: op.steps, release: () => (op.release(), tensor.release()) };
   },
 }));

@@ -16,8 +16,8 @@ export const cases: KernelCase[] = METHODS.flatMap((methods) =>
     flops: 3 * (S * F * 8 + S * S * (8 + 3)),
     async setup(engine: Engine) {
       const data = Float32Array.from({ length: 3 * F * F }, (_, i) => Math.sin(i * 0.37) * 1e6 + 1e5);
-      const maps = engine.upload([3, F, F], 'bench xcorr maps', 'f32', data);
-      const op = await responsePeak(engine, maps, methods, S);
+      const maps = engine.upload([1, 3, F, F], 'bench xcorr maps', 'f32', data);
+      const op = await responsePeak(engine, maps, methods, [S]);
       return { steps: op.steps, release: () => (op.release(), maps.release()) };
     },
   })),

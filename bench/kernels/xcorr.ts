@@ -19,9 +19,9 @@ export const cases: KernelCase[] = [
   flops: 3 * 2 * (F - ph + 1) * (F - pw + 1) * ph * pw * C,
   async setup(engine: Engine) {
     const levels = map(engine, 3 * F, F, C);
-    const search = { tensor: levels.tensor, count: 3, height: F, width: F, channels: C };
+    const search = { tensor: levels.tensor, items: [{ count: 3, height: F, width: F, channels: C, offset: 0 }] };
     const template = map(engine, ph, pw, C);
-    const op = await xcorr(engine, search, template);
+    const op = await xcorr(engine, search, { tensor: template.tensor, items: [{ ...template, offset: 0 }] });
     return {
       steps: op.steps,
       release: () => (op.release(), [levels, template].forEach((m) => m.tensor.release())),

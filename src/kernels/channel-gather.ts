@@ -1,8 +1,8 @@
 import { grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { makeOp, type Op } from '../runtime/op.ts';
-import type { Tensor } from '../runtime/tensor.ts';
-import { describe, featureElements, type FeatureMap } from './layout.ts';
+import { StructTable } from '../runtime/struct-table.ts';
+import { type Batch, describe, featureElements, type FeatureMap, type MapShape } from './layout.ts';
 
 /** Source rows/columns of the output: the whole map, or the template patch (templateWindow). */
 export interface GatherWindow {
@@ -12,20 +12,18 @@ export interface GatherWindow {
   width: number;
 }
 
-export interface GatherSources {
-  /** relu4_1, all channels. */
-  src41: FeatureMap;
-  /** relu4_3: all channels with `idx43`, or a map already holding the selected channels in order (then `count43`). */
-  src43: FeatureMap;
-  idx41: Tensor<'u32'>;
-  idx43?: Tensor<'u32'>;
-  /** Selected channels in a subset src43 (default: src43.channels). Ignored when idx43 is given. */
-  count43?: number;
+/** What one target of the batch gathers. */
+export interface GatherTarget {
+  /** Which map of the batch stacked in the source tensors (the target's window). */
+  slot: number;
+  /** Selected conv4_1 channels. */
+  list41: readonly number[];
+  /** Selected conv4_3 channels, written first. */
+  list43: readonly number[];
   /** Balance factor for the conv4_1 channels (spec 3.4). */
   scale41: number;
+  /** Default: the whole map. */
   window?: GatherWindow;
-  /** Which map of a batch stacked in the source tensors (one per target); default 0. */
-  slot?: number;
 }
 
 /**
@@ -47,48 +45,75 @@ export function gatheredChannels(n: number): number {
 }
 
 /**
- * One dispatch writing `out` (its border too): conv4_3's selected channels, then conv4_1's times the
- * balance factor, then zeros. `out` must be window-sized with at least gatheredChannels(n43 + n41)
- * channels, a multiple of 4.
+ * One dispatch for every target: writes target k's output map `out.items[k]` (unpadded, window-sized,
+ * at least gatheredChannels(n43 + n41) channels, a multiple of 4): conv4_3's selected channels, then
+ * conv4_1's times the balance factor, then zeros. The sources are batches of maps of one shape
+ * (relu4_1 and relu4_3 of the backbone); each target reads its slot.
  */
-export async function channelGather(engine: Engine, s: GatherSources, out: FeatureMap): Promise<Op> {
-  const { src41, src43 } = s;
+export async function channelGather(
+  engine: Engine,
+  sources: { src41: FeatureMap; src43: FeatureMap },
+  targets: readonly GatherTarget[],
+  out: Batch<MapShape>,
+): Promise<Op> {
+  const { src41, src43 } = sources;
   if (src41.height !== src43.height || src41.width !== src43.width) {
     throw new RangeError(`channel-gather: ${describe(src41)} and ${describe(src43)} differ in size`);
   }
-  const slot = s.slot ?? 0;
-  for (const m of [src41, src43]) {
-    if (!Number.isInteger(slot) || slot < 0 || m.tensor.size < (slot + 1) * featureElements(m)) {
-      throw new RangeError(`channel-gather: source tensor holds no map ${slot} of ${describe(m)}`);
+  if (targets.length === 0 || out.items.length !== targets.length) {
+    throw new RangeError(`channel-gather: ${targets.length} targets for ${out.items.length} output maps`);
+  }
+  const lists: number[] = [];
+  const rows = targets.map((t, k) => {
+    const what = `channel-gather target ${k}`;
+    for (const m of [src41, src43]) {
+      if (!Number.isInteger(t.slot) || t.slot < 0 || m.tensor.size < (t.slot + 1) * featureElements(m)) {
+        throw new RangeError(`${what}: source tensor holds no map ${t.slot} of ${describe(m)}`);
+      }
     }
-  }
-  const window = s.window ?? { y0: 0, x0: 0, height: src41.height, width: src41.width };
-  const n41 = s.idx41.size;
-  const n43 = s.idx43 ? s.idx43.size : (s.count43 ?? src43.channels);
-  if (!s.idx43 && n43 > src43.channels) throw new RangeError(`channel-gather: count43 ${n43} > ${src43.channels} channels`);
-  if (out.height !== window.height || out.width !== window.width) {
-    throw new RangeError(`channel-gather: output ${describe(out)} for a ${window.height}x${window.width} window`);
-  }
-  if (out.channels % 4 !== 0 || out.channels < n41 + n43) {
-    throw new RangeError(`channel-gather: output channels ${out.channels} for ${n43}+${n41} (need a multiple of 4)`);
-  }
-  if (out.tensor.size < featureElements(out)) throw new RangeError(`channel-gather: tensor smaller than ${describe(out)}`);
-  const outC4 = out.channels / 4;
-  const count = featureElements(out) / 4;
-  const d = await engine.prepare({
-    op: 'channel-gather',
-    shader: 'channel-gather',
-    // With a subset src43 the conv4_3 list is unused, but the binding must hold a buffer: idx41 stands in.
-    buffers: { src41: src41.tensor, src43: src43.tensor, list41: s.idx41, list43: s.idx43 ?? s.idx41, out: out.tensor },
-    params: {
-      outHeight: out.height, outWidth: out.width, outPad: out.pad, outC4,
-      y0: window.y0, x0: window.x0, height: src41.height, width: src41.width,
-      pad41: src41.pad, channels41: src41.channels, pad43: src43.pad, channels43: src43.channels,
-      n41, n43, identity43: s.idx43 ? 0 : 1, scale: s.scale41,
-      count, base41: slot * featureElements(src41), base43: slot * featureElements(src43),
-    },
-    workgroups: grid1d(count, 64),
-    shapes: `${describe(src43)}[${n43}] + ${describe(src41)}[${n41}] -> ${describe(out)}`,
+    const bad41 = t.list41.find((c) => !(Number.isInteger(c) && c >= 0 && c < src41.channels));
+    const bad43 = t.list43.find((c) => !(Number.isInteger(c) && c >= 0 && c < src43.channels));
+    if (bad41 !== undefined || bad43 !== undefined) {
+      throw new RangeError(`${what}: channel ${bad41 ?? bad43} is not one of the source's ${bad41 !== undefined ? src41.channels : src43.channels}`);
+    }
+    const window = t.window ?? { y0: 0, x0: 0, height: src41.height, width: src41.width };
+    const map = out.items[k];
+    const n = t.list41.length + t.list43.length;
+    if (map.height !== window.height || map.width !== window.width || map.pad !== 0) {
+      throw new RangeError(`${what}: output ${describe(map)} for an unpadded ${window.height}x${window.width} window`);
+    }
+    if (map.channels % 4 !== 0 || map.channels < n) {
+      throw new RangeError(`${what}: output channels ${map.channels} for ${t.list43.length}+${t.list41.length} (need a multiple of 4)`);
+    }
+    if (map.offset % 4 !== 0 || out.tensor.size < map.offset + featureElements(map)) {
+      throw new RangeError(`${what}: output ${describe(map)} at ${map.offset} is not a vec4 offset inside ${out.tensor.size} elements`);
+    }
+    const row = {
+      base41: t.slot * featureElements(src41), base43: t.slot * featureElements(src43),
+      lists: lists.length, n43: t.list43.length, n41: t.list41.length, scale: t.scale41,
+      y0: window.y0, x0: window.x0, outHeight: window.height, outWidth: window.width, outC4: map.channels / 4, out: map.offset / 4,
+    };
+    lists.push(...t.list43, ...t.list41);
+    return row;
   });
-  return makeOp(engine, 'channel-gather', { steps: [d] });
+  // An empty list still needs a buffer to bind.
+  const listTensor = engine.upload([Math.max(1, lists.length)], 'channel-gather lists', 'u32', Uint32Array.from(lists.length ? lists : [0]));
+  const table = new StructTable(engine, 'channel-gather', 'Target', rows);
+  try {
+    const pixels = Math.max(...rows.map((r) => r.outHeight * r.outWidth));
+    const [gx, gy] = grid1d(pixels, 64);
+    const d = await engine.prepare({
+      op: 'channel-gather',
+      shader: 'channel-gather',
+      buffers: { src41: src41.tensor, src43: src43.tensor, lists: listTensor, targets: table.tensor, out: out.tensor },
+      params: { height: src41.height, width: src41.width, pad41: src41.pad, channels41: src41.channels, pad43: src43.pad, channels43: src43.channels },
+      workgroups: [gx, gy ?? 1, targets.length],
+      shapes: `${targets.length} x (${describe(src43)} + ${describe(src41)}) -> ${out.items.map(describe).join(', ')}`,
+    });
+    return makeOp(engine, 'channel-gather', { steps: [d], owned: [listTensor, table.tensor] });
+  } catch (e) {
+    listTensor.release();
+    table.release();
+    throw e;
+  }
 }

@@ -35,3 +35,31 @@ export interface FeatureStack {
   width: number;
   channels: number;
 }
+
+/**
+ * One map (or stack) per target in one tensor, each at its own element offset: the batch of a
+ * batched kernel, whose items may differ in shape (channels, template size).
+ */
+export interface Batch<Shape> {
+  tensor: Tensor<'f32'>;
+  items: readonly (Shape & { offset: number })[];
+}
+
+export type MapShape = Omit<FeatureMap, 'tensor'>;
+export type StackShape = Omit<FeatureStack, 'tensor'>;
+
+/** Elements of a stack: `count` unpadded maps. */
+export function stackElements(stack: StackShape): number {
+  return stack.count * stack.height * stack.width * stack.channels;
+}
+
+/** Offsets for items of these sizes one after another, each on a vec4 boundary, and the total. */
+export function batchOffsets(sizes: readonly number[]): { offsets: number[]; total: number } {
+  let total = 0;
+  const offsets = sizes.map((size) => {
+    const at = total;
+    total += Math.ceil(size / 4) * 4;
+    return at;
+  });
+  return { offsets, total };
+}

@@ -4,7 +4,7 @@ import { bindingEntries, encodeStages, type StageTimestamps } from './encode.ts'
 import { GpuError, withErrorScopes } from './errors.ts';
 import { deviceLimits, type LimitsPolicy } from './limits.ts';
 import { PipelineCache } from './pipeline-cache.ts';
-import { type ShaderInterface, shaderInterface, writeParams } from './shader-interface.ts';
+import { parseStruct, type ShaderInterface, shaderInterface, type StructLayout, writeParams } from './shader-interface.ts';
 import { bytesPerElement, type DType, Tensor } from './tensor.ts';
 
 /** The WGSL source of a shader by its file name in shaders/ (no extension): read from disk in Node, bundled in the browser. */
@@ -145,6 +145,13 @@ export class Engine {
       this.dispatches.add(dispatch);
       return dispatch;
     });
+  }
+
+  /** The fields of `struct <struct>` in shaders/<shader>.wgsl, for a table written by field name (StructTable). */
+  structLayout(shader: string, struct: string): StructLayout {
+    const fields = parseStruct(shader, this.shaders(shader), struct);
+    if (fields.length === 0) throw new RangeError(`${shader}: declares no struct ${struct}`);
+    return { shader, struct, fields };
   }
 
   /** Frees a dispatch's uniform buffer when a plan is rebuilt. */

@@ -7,3 +7,4 @@ export { Plan, type PlanEntry } from './plan.ts';
 export { GpuError } from './errors.ts';
 export { BufferPool } from './buffer-pool.ts';
 export { PipelineCache } from './pipeline-cache.ts';
+export { StructTable } from './struct-table.ts';

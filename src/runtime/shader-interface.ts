@@ -31,8 +31,9 @@ function stripComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
 }
 
-function parseParams(shader: string, code: string): ParamField[] {
-  const struct = /struct\s+Params\s*\{([^}]*)\}/.exec(code);
+/** The scalar fields of `struct <name>` (4 bytes each, so the struct is tightly packed), or [] when absent. */
+export function parseStruct(shader: string, code: string, name: string): ParamField[] {
+  const struct = new RegExp(`struct\\s+${name}\\s*\\{([^}]*)\\}`).exec(stripComments(code));
   if (!struct) return [];
   return struct[1]
     .split(/[,;\n]/)
@@ -40,8 +41,8 @@ function parseParams(shader: string, code: string): ParamField[] {
     .filter(Boolean)
     .map((field, i) => {
       const m = /^([A-Za-z_]\w*)\s*:\s*([\w<>]+)$/.exec(field);
-      if (!m) throw new SyntaxError(`${shader}: cannot read Params field "${field}"`);
-      if (!SCALAR.has(m[2])) throw new SyntaxError(`${shader}: Params field ${m[1]} is ${m[2]}; only u32, i32 and f32 fields are supported`);
+      if (!m) throw new SyntaxError(`${shader}: cannot read ${name} field "${field}"`);
+      if (!SCALAR.has(m[2])) throw new SyntaxError(`${shader}: ${name} field ${m[1]} is ${m[2]}; only u32, i32 and f32 fields are supported`);
       return { name: m[1], type: m[2] as ParamType, offset: i * 4 };
     });
 }
@@ -49,7 +50,7 @@ function parseParams(shader: string, code: string): ParamField[] {
 /** Reads the Params struct and the @group(0) bindings of `source`; `shader` names it in errors. */
 export function shaderInterface(shader: string, source: string): ShaderInterface {
   const code = stripComments(source);
-  const params = parseParams(shader, code);
+  const params = parseStruct(shader, code, 'Params');
   const storage = new Map<string, number>();
   let uniformBinding: number | null = null;
   const binding = /@group\(\s*(\d+)\s*\)\s*@binding\(\s*(\d+)\s*\)\s*var\s*<\s*(\w+)[^>]*>\s*([A-Za-z_]\w*)\s*:\s*([^;]+);/g;
@@ -76,35 +77,55 @@ export function writeParams(
   values: Readonly<Record<string, number>>,
   complete: boolean,
 ): void {
-  const byName = new Map(iface.params.map((f) => [f.name, f]));
+  writeFields({ shader: iface.shader, struct: 'Params', fields: iface.params }, view, 0, values, complete);
+}
+
+/** A struct's fields as a shader declares them, for writing its values by name. */
+export interface StructLayout {
+  shader: string;
+  struct: string;
+  fields: ParamField[];
+}
+
+/** writeParams for any struct of scalars, at byte `base` of `view` (one element of a struct array). */
+export function writeFields(
+  layout: StructLayout,
+  view: DataView,
+  base: number,
+  values: Readonly<Record<string, number>>,
+  complete: boolean,
+): void {
+  const { shader, struct, fields } = layout;
+  const byName = new Map(fields.map((f) => [f.name, f]));
   for (const name of Object.keys(values)) {
     const field = byName.get(name);
     if (!field) {
-      const known = iface.params.map((f) => f.name).join(', ') || 'none';
-      throw new RangeError(`${iface.shader}: Params has no field "${name}" (fields: ${known})`);
+      const known = fields.map((f) => f.name).join(', ') || 'none';
+      throw new RangeError(`${shader}: ${struct} has no field "${name}" (fields: ${known})`);
     }
-    put(iface.shader, view, field, values[name]);
+    put(layout, view, base, field, values[name]);
   }
   if (complete) {
-    const missing = iface.params.filter((f) => !(f.name in values)).map((f) => f.name);
-    if (missing.length) throw new RangeError(`${iface.shader}: Params field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`);
+    const missing = fields.filter((f) => !(f.name in values)).map((f) => f.name);
+    if (missing.length) throw new RangeError(`${shader}: ${struct} field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`);
   }
 }
 
-function put(shader: string, view: DataView, field: ParamField, value: number): void {
-  const bad = (why: string) => new RangeError(`${shader}: Params.${field.name} (${field.type}) = ${value}: ${why}`);
+function put({ shader, struct }: StructLayout, view: DataView, base: number, field: ParamField, value: number): void {
+  const bad = (why: string) => new RangeError(`${shader}: ${struct}.${field.name} (${field.type}) = ${value}: ${why}`);
+  const offset = base + field.offset;
   if (typeof value !== 'number') throw bad('not a number');
   switch (field.type) {
     case 'u32':
       if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw bad('not an unsigned 32-bit integer');
-      view.setUint32(field.offset, value, true);
+      view.setUint32(offset, value, true);
       break;
     case 'i32':
       if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw bad('not a signed 32-bit integer');
-      view.setInt32(field.offset, value, true);
+      view.setInt32(offset, value, true);
       break;
     case 'f32':
-      view.setFloat32(field.offset, value, true);
+      view.setFloat32(offset, value, true);
       break;
   }
 }

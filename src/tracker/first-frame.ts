@@ -8,7 +8,6 @@ import { featureElements, type FeatureMap } from '../kernels/layout.ts';
 import { rankChannels, type RankingResult } from '../kernels/ranking.ts';
 import { RidgeTrainer, type RidgeTrainResult } from '../kernels/ridge.ts';
 import type { Engine } from '../runtime/engine.ts';
-import type { Tensor } from '../runtime/tensor.ts';
 import type { Backbone } from './backbone.ts';
 import type { TadtConfig } from './config.ts';
 import type { TargetModel } from './frame-plan.ts';
@@ -58,17 +57,10 @@ export async function learnTarget(
   );
   if (selection.conv41.length + selection.conv43.length === 0) throw new Error('channel selection is empty');
   const balance = await balanceFactor(engine, backbone, selection, override);
-  // A list may be empty (e.g. no conv4_1 channel passes): a zero-size tensor still owns a buffer.
-  const idx41 = engine.upload([selection.conv41.length], 'selected conv4_1', 'u32', Uint32Array.from(selection.conv41));
-  let templateMap: FeatureMap | null = null;
-  try {
-    templateMap = await gatherTemplate(engine, backbone, selection, idx41, balance.factor, template);
-  } finally {
-    if (!templateMap) idx41.release();
-  }
+  const templateMap = await gatherTemplate(engine, backbone, selection, balance.factor, template);
   const t3 = performance.now();
   return {
-    model: { template: templateMap, idx41, conv43: selection.conv43, scale41: balance.factor },
+    model: { template: templateMap, conv41: selection.conv41, conv43: selection.conv43, scale41: balance.factor },
     report: {
       ridge: { conv41, conv43 },
       ranking,
@@ -125,17 +117,16 @@ async function gatherTemplate(
   engine: Engine,
   backbone: Features,
   selection: Selection,
-  idx41: Tensor<'u32'>,
   scale41: number,
   [ph, pw]: [number, number],
 ): Promise<FeatureMap> {
   const F = backbone.relu41.height;
   const shape = { height: ph, width: pw, channels: gatheredChannels(selection.conv41.length + selection.conv43.length), pad: 0 };
   const map: FeatureMap = { ...shape, tensor: engine.tensor([featureElements(shape)], 'template') };
-  const idx43 = engine.upload([selection.conv43.length], 'selected conv4_3', 'u32', Uint32Array.from(selection.conv43));
   try {
     const { relu41: src41, relu43: src43 } = backbone;
-    const gather = await channelGather(engine, { src41, src43, idx41, idx43, scale41, window: templateWindow(F, F, ph, pw) }, map);
+    const target = { slot: 0, list41: selection.conv41, list43: selection.conv43, scale41, window: templateWindow(F, F, ph, pw) };
+    const gather = await channelGather(engine, { src41, src43 }, [target], { tensor: map.tensor, items: [{ ...shape, offset: 0 }] });
     try {
       await engine.run([...gather.steps], { label: 'template' });
     } finally {
@@ -144,8 +135,6 @@ async function gatherTemplate(
   } catch (e) {
     map.tensor.release();
     throw e;
-  } finally {
-    idx43.release();
   }
   return map;
 }

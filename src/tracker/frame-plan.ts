@@ -1,12 +1,13 @@
 // The per-frame work of a set of targets, declared once as an ordered list of named ops: the
 // frame's single submission, the per-stage timings and the cleanup all follow this list.
 // Targets that share a network input side run through one backbone as a batch; the frame is
-// rescaled once per distinct rescale factor; each target then has its own correlation ops.
+// rescaled once per distinct rescale factor; the correlation ops serve a backbone's batch of
+// targets in one dispatch each.
 import { channelGather } from '../kernels/channel-gather.ts';
 import { cropWindow, type CropWindow } from '../kernels/crop-window.ts';
 import { featurePyramid } from '../kernels/feature-pyramid.ts';
 import { frameResize, type FrameResize } from '../kernels/frame-resize.ts';
-import { featureElements, type FeatureMap } from '../kernels/layout.ts';
+import { type Batch, batchOffsets, featureElements, type FeatureMap, type MapShape } from '../kernels/layout.ts';
 import { PEAK_WORDS, parsePeaks, type PeakReadout, responsePeak, type ResponsePeak } from '../kernels/response-peak.ts';
 import { xcorr, type Xcorr } from '../kernels/xcorr.ts';
 import type { CopyStep } from '../runtime/dispatch.ts';
@@ -26,7 +27,7 @@ export interface TargetModel {
   /** ph x pw x C gathered template, C = gatheredChannels(n41 + n43). */
   template: FeatureMap;
   /** Selected conv4_1 channels; conv4_3's are picked from the backbone's restricted conv4_3. */
-  idx41: Tensor<'u32'>;
+  conv41: readonly number[];
   /** Selected conv4_3 channels, in the template's order. */
   conv43: readonly number[];
   /** Balance factor applied to the conv4_1 channels. */
@@ -45,7 +46,9 @@ interface Group {
   members: number[];
 }
 
+/** A group's correlation ops, one dispatch (or four, the tail) for all its targets. */
 interface Correlation {
+  members: number[];
   xcorr: Xcorr;
   peak: ResponsePeak;
 }
@@ -163,38 +166,40 @@ export class FramePlan {
   }
 
   /**
-   * Adds the correlation stage of each target (spec 4.1-4.4): gather its selected channels from its
-   * map of the batch, pyramid, xcorr with its template, the response tail, and a copy of its 48-byte
-   * result next to the others' so that one readback serves all. The models stay the caller's.
+   * Adds the correlation stage (spec 4.1-4.4), one op of each kind per backbone batch serving all its
+   * targets: gather each target's selected channels from its map of the batch, pyramid, xcorr with
+   * its template, the response tail, and a copy of each 48-byte result into one buffer so that one
+   * readback serves all. The models stay the caller's (their templates are copied).
    */
   async complete(models: readonly TargetModel[], config: TadtConfig, windows: readonly number[]): Promise<void> {
     const ops: Op<object>[] = [];
     const correlation: Correlation[] = [];
     const peaks = this.engine.tensor([PEAK_WORDS * models.length], 'peaks of all targets', 'u32');
     this.tensors.push(peaks);
+    const copies: CopyStep[] = [];
     try {
-      for (const [k, model] of models.entries()) {
-        const { group, slot } = this.slots[k];
-        const { relu41, relu43 } = group.backbone;
-        const order = group.backbone.conv43Channels;
-        const idx43 = this.upload(`target ${k} conv4_3 positions`, order ? model.conv43.map((c) => order.indexOf(c)) : [...model.conv43]);
+      for (const { backbone, members } of this.groups) {
+        const { relu41, relu43 } = backbone;
+        const order = backbone.conv43Channels;
         const F = relu41.height;
-        const shape = { height: F, width: F, channels: model.template.channels, pad: 0 };
-        const search: FeatureMap = { ...shape, tensor: this.engine.tensor([featureElements(shape)], `target ${k} search features`) };
-        this.tensors.push(search.tensor);
-        const sources = { src41: relu41, src43: relu43, idx41: model.idx41, idx43, scale41: model.scale41, slot };
-        ops.push(await channelGather(this.engine, sources, search));
+        const search = this.batch('search features', members.map((k) => ({ height: F, width: F, channels: models[k].template.channels, pad: 0 })));
+        const targets = members.map((k, slot) => {
+          const { conv41, conv43, scale41 } = models[k];
+          return { slot, list41: conv41, list43: order ? conv43.map((c) => order.indexOf(c)) : conv43, scale41 };
+        });
+        ops.push(await channelGather(this.engine, { src41: relu41, src43: relu43 }, targets, search));
         const pyramid = await featurePyramid(this.engine, search, config.pyramid.alignCorners);
         ops.push(pyramid);
-        const xc = await xcorr(this.engine, pyramid.levels, model.template);
+        const templates = await this.templates(members.map((k) => models[k].template));
+        const xc = await xcorr(this.engine, pyramid.levels, templates);
         ops.push(xc);
         const methods = { upsampling: config.image.responseUpsampling, argmaxOrder: config.image.argmaxOrder };
-        const peak = await responsePeak(this.engine, xc.output, methods, windows[k]);
+        const peak = await responsePeak(this.engine, xc.output, methods, members.map((k) => windows[k]));
         ops.push(peak);
-        correlation.push({ xcorr: xc, peak });
+        correlation.push({ members, xcorr: xc, peak });
+        const bytes = PEAK_WORDS * 4;
+        members.forEach((k, i) => copies.push({ copy: { from: peak.result, to: peaks, bytes, fromOffset: i * bytes, toOffset: k * bytes } }));
       }
-      const bytes = PEAK_WORDS * 4;
-      const copies = correlation.map(({ peak }, k): CopyStep => ({ copy: { from: peak.result, to: peaks, bytes, toOffset: k * bytes } }));
       ops.push(makeOp(this.engine, 'gather peaks', { steps: copies }));
     } catch (e) {
       for (const op of ops.reverse()) op.release();
@@ -205,8 +210,12 @@ export class FramePlan {
     this.plan = new Plan(this.engine, 'track frame', [...this.front, ...ops.map((op) => ({ stage: 'correlation' as const, op }))]);
   }
 
-  xcorr(k: number): Xcorr {
-    return this.completed()[k].xcorr;
+  /** Target k's raw xcorr maps, [3][F][F] (for drawing its response). */
+  async xcorrMaps(k: number): Promise<{ F: number; maps: Float32Array }> {
+    const group = this.completed().find((c) => c.members.includes(k))!;
+    const [, , F] = group.xcorr.output.shape;
+    const i = group.members.indexOf(k);
+    return { F, maps: (await group.xcorr.output.read()).slice(i * 3 * F * F, (i + 1) * 3 * F * F) };
   }
 
   get frame(): Plan<FrameStage> {
@@ -218,8 +227,7 @@ export class FramePlan {
   async setFrame(rgb: Uint8Array, states: readonly TrackState[]): Promise<void> {
     this.input.write(rgb);
     await this.setWindows(states);
-    const correlation = this.completed();
-    for (const [k, state] of states.entries()) await correlation[k].peak.set({ S: state.window });
+    for (const { members, peak } of this.completed()) await peak.set({ S: members.map((k) => states[k].window) });
   }
 
   /** The peaks of every target, in one readback of 48 bytes per target. */
@@ -240,11 +248,20 @@ export class FramePlan {
     for (const [k, state] of states.entries()) await this.crops[k].set({ cx: state.cx, cy: state.cy, S: state.window });
   }
 
-  /** A u32 list the plan owns; an empty list still owns a buffer. */
-  private upload(label: string, values: number[]): Tensor<'u32'> {
-    const t = this.engine.upload([values.length], label, 'u32', Uint32Array.from(values));
-    this.tensors.push(t);
-    return t;
+  /** A tensor the plan owns holding maps of these shapes one after another. */
+  private batch(label: string, shapes: MapShape[]): Batch<MapShape> {
+    const { offsets, total } = batchOffsets(shapes.map(featureElements));
+    const tensor = this.engine.tensor([total], label);
+    this.tensors.push(tensor);
+    return { tensor, items: shapes.map((shape, i) => ({ ...shape, offset: offsets[i] })) };
+  }
+
+  /** The templates copied into one batch (they do not change after the first frame). */
+  private async templates(maps: FeatureMap[]): Promise<Batch<MapShape>> {
+    const batch = this.batch('templates', maps.map(({ tensor: _, ...shape }) => shape));
+    const steps = maps.map((map, i): CopyStep => ({ copy: { from: map.tensor, to: batch.tensor, bytes: featureElements(map) * 4, toOffset: batch.items[i].offset * 4 } }));
+    await this.engine.run(steps, { label: 'templates' });
+    return batch;
   }
 
   private completed(): Correlation[] {

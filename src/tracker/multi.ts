@@ -275,9 +275,7 @@ export class TargetSet implements MultiTracker {
 }
 
 async function responseMaps(plan: FramePlan, k: number): Promise<{ width: number; height: number; data: Float32Array }[]> {
-  const xc = plan.xcorr(k);
-  const F = xc.output.shape[1];
-  const all = await xc.output.read();
+  const { F, maps: all } = await plan.xcorrMaps(k);
   const max = all.reduce((m, v) => Math.max(m, v), 0) || 1;
   return [0, 1, 2].map((i) => ({ width: F, height: F, data: all.slice(i * F * F, (i + 1) * F * F).map((v) => v / max) }));
 }

@@ -85,7 +85,6 @@ export function trackStep(
 /** Releases a learnt model's tensors (the target owns them; frame plans come and go). */
 export function releaseModel(model: TargetModel): void {
   model.template.tensor.release();
-  model.idx41.release();
 }
 
 /**
