@@ -37,18 +37,22 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(subgroup_invocation_
     }
     let lo = u[uBase + k * 16u + lane];
     let hi = u[uBase + k * 16u + 8u + lane];
-    for (var kk = 0u; kk < 4u; kk++) {
-      for (var c = 0u; c < 4u; c++) {
+    // Channel block outer, input channel innermost: each accumulator is read and written once per
+    // k step (its four FMAs chained), not once per input channel. The 64 accumulators spill, and
+    // llvmpipe masks every loop-carried write with the loop's lanes: this order measured 1.2-1.3x
+    // faster than kk-outer.
+    for (var c = 0u; c < 4u; c++) {
+      var w: array<vec4f, 4>;
+      for (var kk = 0u; kk < 4u; kk++) {
         let j = kk * 4u + c;
-        var w: vec4f;
         if (j < 8u) {
-          w = subgroupShuffle(lo, j);
+          w[kk] = subgroupShuffle(lo, j);
         } else {
-          w = subgroupShuffle(hi, j - 8u);
+          w[kk] = subgroupShuffle(hi, j - 8u);
         }
-        for (var r = 0u; r < 4u; r++) {
-          acc[r][c] = fma(vec4f(x[r][kk]), w, acc[r][c]);
-        }
+      }
+      for (var r = 0u; r < 4u; r++) {
+        acc[r][c] = fma(vec4f(x[r].x), w[0], fma(vec4f(x[r].y), w[1], fma(vec4f(x[r].z), w[2], fma(vec4f(x[r].w), w[3], acc[r][c]))));
       }
     }
   }
