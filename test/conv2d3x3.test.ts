@@ -12,10 +12,10 @@ import { seededArray } from './helpers/random.ts';
 // Tolerances, relative to the largest |output| of each case (outputs are O(1) here: inputs in
 // [-1, 1), He-scaled weights). The tiled kernel sums the same products as the float64 reference
 // in another order: float32 rounding of a K = 9*cin sum, ~1e-6 of the largest output. Winograd
-// F(4x4, 3x3) multiplies in a transformed basis whose matrices have entries up to 8 (A^T) and 5
+// F(6x6, 3x3) multiplies in a transformed basis whose matrices have entries up to 32 (A^T) and 5.25
 // (B^T), which amplifies rounding: see the measured worst errors printed per case (a few 1e-6
-// to ~2e-5, growing with cin). 1e-4 keeps a margin and is far below what a real bug gives (a
-// wrong tap, channel or tile edge is an error of order 1).
+// to ~3e-5, growing with cin; F(4x4, 3x3) gave about half). 1e-4 keeps a margin and is far below
+// what a real bug gives (a wrong tap, channel or tile edge is an error of order 1).
 const TOL: Record<ConvVariant, number> = { tiled: 1e-5, winograd: 1e-4, 'winograd-subgroup': 1e-4 };
 const SENTINEL = 7;
 

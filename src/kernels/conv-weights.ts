@@ -5,8 +5,9 @@ import type { Tensor } from '../runtime/tensor.ts';
 import type { VggLayer } from '../weights/vgg.ts';
 
 export const round4 = (n: number) => Math.ceil(n / 4) * 4;
-/** Winograd F(4x4, 3x3): (4 + 2)^2 transformed positions, one GEMM each. */
-export const POSITIONS = 36;
+/** Winograd F(6x6, 3x3): output tiles of 6x6, (6 + 2)^2 transformed positions, one GEMM each. */
+export const TILE = 6;
+export const POSITIONS = (TILE + 2) ** 2;
 
 export type ConvVariant = 'winograd' | 'winograd-subgroup' | 'tiled';
 
@@ -104,13 +105,18 @@ function packDirect(layer: VggLayer, channels: number[]): Float32Array {
   return out;
 }
 
-// Lavin's F(4x4, 3x3) filter transform G (6x3); the input and output transforms are in the shaders.
+// The F(6x6, 3x3) filter transform G (8x3) for the points 0, 1, -1, 1/2, -1/2, 2, -2 and infinity;
+// the input and output transforms are in the shaders. Against F(4x4, 3x3) it does 21% fewer GEMM
+// multiply-adds per output and, at 45x45, needs 64 tiles (2 GEMM row blocks of 32) instead of 144
+// (4.5 blocks): 29% less GEMM work for the 45x45 layers, at about twice the float32 rounding error.
 const G = [
-  [1 / 4, 0, 0],
-  [-1 / 6, -1 / 6, -1 / 6],
-  [-1 / 6, 1 / 6, -1 / 6],
-  [1 / 24, 1 / 12, 1 / 6],
-  [1 / 24, -1 / 12, 1 / 6],
+  [1, 0, 0],
+  [-2 / 9, -2 / 9, -2 / 9],
+  [-2 / 9, 2 / 9, -2 / 9],
+  [1 / 90, 1 / 45, 2 / 45],
+  [1 / 90, -1 / 45, 2 / 45],
+  [32 / 45, 16 / 45, 8 / 45],
+  [32 / 45, -16 / 45, 8 / 45],
   [0, 0, 1],
 ];
 
@@ -124,21 +130,22 @@ function packWinograd(layer: VggLayer, channels: number[], block: number): Float
   const blocks = Math.ceil(round4(channels.length) / 4 / block);
   const posStride = blocks * K * block * 4;
   const out = new Float32Array(POSITIONS * posStride);
+  const side = TILE + 2;
   const g = new Float64Array(9);
-  const t = new Float64Array(18);
+  const t = new Float64Array(3 * side);
   channels.forEach((co, j) => {
     const n4 = j >> 2;
     const colBase = (Math.floor(n4 / block) * K * block + (n4 % block)) * 4 + (j & 3);
     for (let ci = 0; ci < cin; ci++) {
       for (let tap = 0; tap < 9; tap++) g[tap] = weight[(tap * cin + ci) * cout + co];
-      for (let a = 0; a < 6; a++) {
+      for (let a = 0; a < side; a++) {
         for (let kx = 0; kx < 3; kx++) t[a * 3 + kx] = G[a][0] * g[kx] + G[a][1] * g[3 + kx] + G[a][2] * g[6 + kx];
       }
       const dst = colBase + ci * block * 4;
-      for (let a = 0; a < 6; a++) {
-        for (let b = 0; b < 6; b++) {
+      for (let a = 0; a < side; a++) {
+        for (let b = 0; b < side; b++) {
           const u = t[a * 3] * G[b][0] + t[a * 3 + 1] * G[b][1] + t[a * 3 + 2] * G[b][2];
-          out[(a * 6 + b) * posStride + dst] = u;
+          out[(a * side + b) * posStride + dst] = u;
         }
       }
     }

@@ -1,7 +1,7 @@
 // 3x3 convolution, stride 1, zero pad 1, + bias + ReLU (optionally + 2x2 max pooling) between
 // FeatureMaps with a 1-cell zero border. Two designs, picked by adapter:
-// - lavapipe (CPU): Winograd F(4x4, 3x3): input transform -> 36 GEMMs -> output transform. It
-//   does 4x fewer multiplies than direct convolution, and llvmpipe's cost is in loads, which the
+// - lavapipe (CPU): Winograd F(6x6, 3x3): input transform -> 64 GEMMs -> output transform. It
+//   does 5x fewer multiplies than direct convolution, and llvmpipe's cost is in loads, which the
 //   GEMM amortises best. The GEMM shares weight loads across lanes with subgroupShuffle when the
 //   device has the `subgroups` feature (~2.5x faster GEMM), else uses a plain register tile.
 // - real GPUs: a workgroup-memory tiled implicit GEMM (conv2d-tiled).
@@ -9,7 +9,7 @@ import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { columnBlock, type ConvWeights, POSITIONS, round4 } from './conv-weights.ts';
+import { columnBlock, type ConvWeights, POSITIONS, round4, TILE } from './conv-weights.ts';
 import { describe, featureElements, type FeatureMap } from './layout.ts';
 
 export interface ConvScratch {
@@ -32,7 +32,6 @@ export interface ConvOp extends Op {
 }
 
 const WG = 64;
-const TILE = 4; // Winograd output tile side
 const ROW_BLOCK = 4; // GEMM rows (tiles) per invocation
 
 export function convFlops(height: number, width: number, cin: number, cout: number): number {

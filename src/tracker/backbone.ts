@@ -67,8 +67,8 @@ function layerShapes(size: number): { from: { height: number; width: number; cha
 
 /**
  * The most windows of side `size` one backbone can run at once: every map and Winograd scratch
- * buffer holds the whole batch and must fit one storage binding (128 MiB on lavapipe: 7 windows
- * of 180, where conv1_2's scratch takes 18.7 MB per window).
+ * buffer holds the whole batch and must fit one storage binding (128 MiB on lavapipe: 9 windows
+ * of 180, where conv1_2's scratch takes 14.7 MB per window).
  */
 export function maxBackboneBatch(engine: Engine, size: number, variant = defaultConvVariant(engine)): number {
   const limits = engine.device.limits;
