@@ -9,7 +9,7 @@ export const round4 = (n: number) => Math.ceil(n / 4) * 4;
 export const TILE = 6;
 export const POSITIONS = (TILE + 2) ** 2;
 
-export type ConvVariant = 'winograd' | 'winograd-subgroup' | 'tiled';
+export type ConvVariant = 'winograd' | 'winograd-subgroup' | 'direct-subgroup' | 'tiled';
 
 /** A layer's weights repacked on the GPU for one kernel variant and one set of output channels. */
 export interface ConvWeights {
@@ -34,14 +34,18 @@ export interface UploadOptions {
   variant?: ConvVariant;
 }
 
-/** Winograd intermediates; one pair can serve every layer of a network (see convScratchElements). */
-/** Tiled implicit GEMM on GPUs; on lavapipe, Winograd with the subgroup GEMM where the device allows. */
-export function defaultConvVariant(engine: Engine): ConvVariant {
+/**
+ * Tiled implicit GEMM on GPUs. On lavapipe with 8-lane subgroups: the direct subgroup kernel for
+ * layers of at most 4 input channels (conv1_1), where Winograd has no GEMM to amortise its
+ * transforms, and Winograd with the subgroup GEMM otherwise; without such subgroups, Winograd.
+ */
+export function defaultConvVariant(engine: Engine, cin = Infinity): ConvVariant {
   if (!engine.adapterReport.software) return 'tiled';
-  return subgroupGemmSupported(engine) ? 'winograd-subgroup' : 'winograd';
+  if (!subgroupGemmSupported(engine)) return 'winograd';
+  return cin <= 4 ? 'direct-subgroup' : 'winograd-subgroup';
 }
 
-/** The subgroup GEMM passes values among the 8 lanes of a workgroup, so subgroups must hold 8. */
+/** The subgroup kernels pass values among the 8 lanes of a workgroup, so subgroups must hold 8. */
 export function subgroupGemmSupported(engine: Engine): boolean {
   return engine.adapterReport.subgroupSize >= 8;
 }
@@ -53,9 +57,9 @@ export function columnBlock(variant: ConvVariant): number {
 
 /** Uploads a layer's weights, repacked once for `variant` (default: the adapter's) and the channel subset. */
 export function uploadConvWeights(engine: Engine, layer: VggLayer, options: UploadOptions = {}): ConvWeights {
-  const variant = options.variant ?? defaultConvVariant(engine);
-  if (variant === 'winograd-subgroup' && !subgroupGemmSupported(engine)) {
-    throw new Error(`${layer.name}: winograd-subgroup needs a device with the subgroups feature and subgroups of 8+ lanes`);
+  const variant = options.variant ?? defaultConvVariant(engine, layer.cin);
+  if (variant.endsWith('-subgroup') && !subgroupGemmSupported(engine)) {
+    throw new Error(`${layer.name}: ${variant} needs a device with the subgroups feature and subgroups of 8+ lanes`);
   }
   const { cin, cout } = layer;
   if (layer.weight.length !== 9 * cin * cout) throw new RangeError(`${layer.name}: ${layer.weight.length} weights for 3x3x${cin}x${cout}`);
@@ -66,7 +70,8 @@ export function uploadConvWeights(engine: Engine, layer: VggLayer, options: Uplo
   for (const c of channels) {
     if (!Number.isInteger(c) || c < 0 || c >= cout) throw new RangeError(`${layer.name}: output channel ${c} not in 0..${cout - 1}`);
   }
-  const packed = variant === 'tiled' ? packDirect(layer, channels) : packWinograd(layer, channels, columnBlock(variant));
+  const packed =
+    variant === 'tiled' ? packDirect(layer, channels) : variant === 'direct-subgroup' ? packDirectBlocked(layer, channels) : packWinograd(layer, channels, columnBlock(variant));
   const outChannels = round4(channels.length);
   const bias = new Float32Array(outChannels);
   channels.forEach((c, j) => (bias[j] = layer.bias[c]));
@@ -102,6 +107,21 @@ function packDirect(layer: VggLayer, channels: number[]): Float32Array {
       channels.forEach((co, j) => (out[dst + j] = weight[src + co]));
     }
   }
+  return out;
+}
+
+/** [16-channel block][tap][cin rounded to 4][16 channels] for the direct subgroup kernel. */
+function packDirectBlocked(layer: VggLayer, channels: number[]): Float32Array {
+  const { cin, cout, weight } = layer;
+  const K = round4(cin);
+  const blocks = Math.ceil(channels.length / 16);
+  const out = new Float32Array(blocks * 9 * K * 16);
+  channels.forEach((co, j) => {
+    const base = Math.floor(j / 16) * 9 * K * 16 + (j % 16);
+    for (let tap = 0; tap < 9; tap++) {
+      for (let ci = 0; ci < cin; ci++) out[base + (tap * K + ci) * 16] = weight[(tap * cin + ci) * cout + co];
+    }
+  });
   return out;
 }
 
