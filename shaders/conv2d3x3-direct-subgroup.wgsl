@@ -25,6 +25,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> out: array<vec4f>;
 
+//#include subgroup-accumulate16
+
 @compute @workgroup_size(8)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
   // Every lane must reach the shuffles: lanes past the last group recompute it and do not store.
@@ -48,22 +50,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(subgroup_invocation_
         let w0 = wBase + ((ky * 3u + kx) * p.cin4 + c4) * 16u;
         let lo = weights[w0 + lane];
         let hi = weights[w0 + 8u + lane];
-        // As in the subgroup GEMM: each accumulator is read and written once per input vec4.
-        for (var c = 0u; c < 4u; c++) {
-          var w: array<vec4f, 4>;
-          for (var kk = 0u; kk < 4u; kk++) {
-            let j = kk * 4u + c;
-            if (j < 8u) {
-              w[kk] = subgroupShuffle(lo, j);
-            } else {
-              w[kk] = subgroupShuffle(hi, j - 8u);
-            }
-          }
-          for (var px = 0u; px < 4u; px++) {
-            let a = seg[px + kx];
-            acc[px][c] = fma(vec4f(a.x), w[0], fma(vec4f(a.y), w[1], fma(vec4f(a.z), w[2], fma(vec4f(a.w), w[3], acc[px][c]))));
-          }
-        }
+        accumulate16(&acc, array<vec4f, 4>(seg[kx], seg[kx + 1u], seg[kx + 2u], seg[kx + 3u]), lo, hi);
       }
     }
   }
