@@ -8,7 +8,7 @@ import type { Step } from '../src/runtime/dispatch.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { createBackbone } from '../src/tracker/backbone.ts';
 import { syntheticVggWeights } from '../src/weights/synthetic.ts';
-import { measure, printRow, round, toRow } from './harness.ts';
+import { measure, printRow, toRow } from './harness.ts';
 
 export async function run(engine: Engine, opts: { json: boolean; runs: number; argv: string[] }): Promise<void> {
   const { values } = parseArgs({
@@ -25,17 +25,11 @@ async function bench(engine: Engine, size: number, variant: ConvVariant | undefi
   const random = Float32Array.from({ length: backbone.input.tensor.size }, () => Math.random() * 255 - 128);
   backbone.input.tensor.write(random);
   const label = `backbone ${size}x${size} ${variant ?? 'default'}`;
-  // Process CPU time per run / 2 cores (lavapipe's threads are ours): what a run costs on two
-  // idle cores, which wall time does not show on a busy machine.
   const row = async (name: string, steps: readonly Step[], flops: number) => {
-    const warmup = 2;
-    const cpu0 = process.cpuUsage();
-    const t = await measure(engine, steps, opts.runs, warmup);
-    const cpu = process.cpuUsage(cpu0);
-    const cpuMs = (cpu.user + cpu.system) / 1000 / (opts.runs + warmup) / 2;
+    const t = await measure(engine, steps, opts.runs);
     const r = toRow('backbone', name, engine.adapterName, t, flops);
-    printRow({ ...r, fps: 1000 / r.medianMs, cpuMsPer2Cores: round(cpuMs) }, opts.json);
-    if (!opts.json) console.log(`${''.padEnd(52)}  cpu/2 ${cpuMs.toFixed(2)} ms  ${(flops / cpuMs / 1e6).toFixed(1)} GFLOP/s`);
+    printRow({ ...r, fps: 1000 / r.medianMs }, opts.json);
+    if (!opts.json) console.log(`${''.padEnd(52)}  ${(flops / t.cpuMsPerCore / 1e6).toFixed(1)} GFLOP/s per CPU time`);
   };
   try {
     await row(`${label} full (${(backbone.flops / 1e9).toFixed(2)} GFLOP)`, backbone.steps, backbone.flops);

@@ -1,4 +1,5 @@
 import type { Engine } from '../src/runtime/engine.ts';
+import { availableParallelism } from 'node:os';
 import type { Step } from '../src/runtime/dispatch.ts';
 
 /** One microbenchmark row: the shape belongs in the name. */
@@ -16,6 +17,11 @@ export interface Timing {
   medianMs: number;
   p90Ms: number;
   gpuMedianMs: number | null;
+  /**
+   * Process CPU time per timed run over the cores (lavapipe's threads are ours): what a run costs
+   * on idle cores, which wall time does not show on a machine shared with other jobs.
+   */
+  cpuMsPerCore: number;
   runs: number;
 }
 
@@ -31,6 +37,7 @@ export async function measure(engine: Engine, steps: readonly Step[], runs = 10,
   }
   const wall: number[] = [];
   const gpu: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const g = await engine.run(steps, { timing: true });
@@ -38,9 +45,11 @@ export async function measure(engine: Engine, steps: readonly Step[], runs = 10,
     wall.push(performance.now() - t0);
     if (g !== null) gpu.push(g);
   }
+  const cpu = process.cpuUsage(cpu0);
   wall.sort((a, b) => a - b);
   gpu.sort((a, b) => a - b);
   return {
+    cpuMsPerCore: (cpu.user + cpu.system) / 1000 / runs / availableParallelism(),
     medianMs: quantile(wall, 0.5),
     p90Ms: quantile(wall, 0.9),
     gpuMedianMs: gpu.length ? quantile(gpu, 0.5) : null,
@@ -58,6 +67,7 @@ export interface Row {
   gflops: number | null;
   gbps: number | null;
   fps?: number;
+  cpuMsPerCore?: number;
   [extra: string]: unknown;
 }
 
@@ -71,6 +81,7 @@ export function toRow(bench: string, name: string, adapter: string, t: Timing, f
     gpuMs: t.gpuMedianMs === null ? null : round(t.gpuMedianMs),
     gflops: flops ? round(flops / (t.medianMs * 1e6)) : null,
     gbps: bytes ? round(bytes / (t.medianMs * 1e6)) : null,
+    cpuMsPerCore: round(t.cpuMsPerCore),
   };
 }
 
@@ -91,6 +102,7 @@ export function printRow(row: Row, json: boolean): void {
     row.gpuMs === null ? '' : `gpu ${row.gpuMs.toFixed(2)} ms`,
     row.gflops === null ? '' : `${row.gflops.toFixed(1)} GFLOP/s`,
     row.gbps === null ? '' : `${row.gbps.toFixed(2)} GB/s`,
+    row.cpuMsPerCore === undefined ? '' : `cpu/core ${row.cpuMsPerCore.toFixed(2)} ms`,
     row.fps === undefined ? '' : `${row.fps.toFixed(2)} FPS`,
   ];
   console.log(cells.filter(Boolean).join('  '));

@@ -4,6 +4,7 @@
 // runSequence (one submission per frame, which is what FPS counts), FPS excluding decode, and the
 // pool's GPU memory early and late in the run, to show that time and memory stay flat; then a
 // second pass over the first K frames with each stage timed apart (profileUpdate).
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemoSequence } from '../src/demo/synthetic-sequence.ts';
@@ -65,8 +66,15 @@ export async function run(engine: Engine, opts: { json: boolean; runs: number; a
   try {
     const pool: { frame: number; bytes: number; buffers: number; pipelines: number }[] = [];
     const count = seq.frames.length;
+    // Process CPU time per frame over the cores (lavapipe's threads are ours): what a frame costs
+    // on idle cores, which wall time does not show on a machine shared with other jobs.
+    const cpuMs: number[] = [];
+    let cpu0 = process.cpuUsage();
     const run = await runSequence(tracker, seq.frames, seq.box, {
       onFrame: ({ index }) => {
+        const cpu = process.cpuUsage(cpu0);
+        cpuMs.push((cpu.user + cpu.system) / 1000 / availableParallelism());
+        cpu0 = process.cpuUsage();
         if (index === 1 || (index + 1) % 50 === 0 || index === count - 1) {
           pool.push({ frame: index + 1, bytes: engine.pool.bytesInUse, buffers: engine.pool.buffersCreated, pipelines: engine.pipelines.created });
         }
@@ -92,6 +100,7 @@ export async function run(engine: Engine, opts: { json: boolean; runs: number; a
       initMs: round(initMs, 1),
       initSplitMs: Object.fromEntries(Object.entries(init.seconds).map(([k, v]) => [k, round(v * 1000, 1)])),
       frameMedianMs: round(median(steady), 1),
+      frameCpuMsPerCore: round(median(cpuMs.slice(1 + Math.min(2, times.length - 1))), 1),
       frameP90Ms: round([...steady].sort((a, b) => a - b)[Math.floor(steady.length * 0.9)] ?? NaN, 1),
       fps: round(1000 / median(steady), 3),
       firstHalfMedianMs: round(median(steady.slice(0, half)), 1),
@@ -106,7 +115,7 @@ export async function run(engine: Engine, opts: { json: boolean; runs: number; a
     }
     console.log(`sequence ${report.sequence}, ${report.frames} frames, profile ${report.profile}${weights.synthetic ? ', SYNTHETIC weights' : ''}`);
     console.log(`init ${report.initMs} ms: ${Object.entries(report.initSplitMs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    console.log(`per frame (median, frames 4..N, one submission each): ${report.frameMedianMs} ms (p90 ${report.frameP90Ms}), ${report.fps} FPS excluding decode`);
+    console.log(`per frame (median, frames 4..N, one submission each): ${report.frameMedianMs} ms (p90 ${report.frameP90Ms}), ${report.fps} FPS excluding decode; process CPU ${report.frameCpuMsPerCore} ms per core`);
     console.log(`per frame split (frames 2..${splits.length + 1} again, ${engine.hasTimestamps ? 'GPU timestamps per stage' : 'synced per stage'}, ms): ${Object.entries(report.frameSplitMs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`flat over the run: first half ${report.firstHalfMedianMs} ms, second half ${report.secondHalfMedianMs} ms`);
     for (const p of pool) console.log(`  frame ${p.frame}: pool ${(p.bytes / 2 ** 20).toFixed(1)} MiB in use, ${p.buffers} buffers created, ${p.pipelines} pipelines`);

@@ -20,6 +20,8 @@ struct Params {
 @group(0) @binding(2) var<storage, read> u: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> m: array<vec4f>;
 
+//#include subgroup-accumulate16
+
 @compute @workgroup_size(8)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
   let row = gid.x * 4u;
@@ -37,20 +39,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(subgroup_invocation_
     }
     let lo = u[uBase + k * 16u + lane];
     let hi = u[uBase + k * 16u + 8u + lane];
-    for (var kk = 0u; kk < 4u; kk++) {
-      for (var c = 0u; c < 4u; c++) {
-        let j = kk * 4u + c;
-        var w: vec4f;
-        if (j < 8u) {
-          w = subgroupShuffle(lo, j);
-        } else {
-          w = subgroupShuffle(hi, j - 8u);
-        }
-        for (var r = 0u; r < 4u; r++) {
-          acc[r][c] = fma(vec4f(x[r][kk]), w, acc[r][c]);
-        }
-      }
-    }
+    accumulate16(&acc, x, lo, hi);
   }
   if (row < p.tilesPad) {
     for (var r = 0u; r < 4u; r++) {

@@ -1,6 +1,6 @@
-// Winograd F(4x4, 3x3) output transform fused with bias and ReLU: the 36 GEMM results of a tile
-// give A^T M A, a 4x4 block of outputs, written into the interior of a zero-bordered map. With
-// POOL the block's four 2x2 quads are max-pooled first (max and ReLU commute, and the bias is
+// Winograd F(6x6, 3x3) output transform fused with bias and ReLU: the 64 GEMM results of a tile
+// give A^T M A, a 6x6 block of outputs, written into the interior of a zero-bordered map. With
+// POOL the block's nine 2x2 quads are max-pooled first (max and ReLU commute, and the bias is
 // per channel), which saves the separate pooling pass over the full-size map. With a batch, tile t
 // is tile t % tiles of map t / tiles (see the input transform).
 
@@ -25,12 +25,21 @@ struct Params {
 override WG: u32 = 64;
 override POOL: bool = false;
 
-fn at(m: array<vec4f, 6>) -> array<vec4f, 4> {
-  return array<vec4f, 4>(
-    m[0] + m[1] + m[2] + m[3] + m[4],
-    m[1] - m[2] + 2.0 * (m[3] - m[4]),
-    m[1] + m[2] + 4.0 * (m[3] + m[4]),
-    m[1] - m[2] + 8.0 * (m[3] - m[4]) + m[5],
+// A^T for the points of the input transform: row i weighs m[1..6] by the points' i-th powers.
+fn at(m: array<vec4f, 8>) -> array<vec4f, 6> {
+  let s1 = m[1] + m[2];
+  let d1 = m[1] - m[2];
+  let s2 = m[3] + m[4];
+  let d2 = m[3] - m[4];
+  let s3 = m[5] + m[6];
+  let d3 = m[5] - m[6];
+  return array<vec4f, 6>(
+    m[0] + s1 + s2 + s3,
+    d1 + 2.0 * d2 + 0.5 * d3,
+    s1 + 4.0 * s2 + 0.25 * s3,
+    d1 + 8.0 * d2 + 0.125 * d3,
+    s1 + 16.0 * s2 + 0.0625 * s3,
+    d1 + 32.0 * d2 + 0.03125 * d3 + m[7],
   );
 }
 
@@ -48,19 +57,19 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   let c4 = i % p.cout4;
   let t = i / p.cout4;
-  var rows: array<array<vec4f, 4>, 6>;
-  for (var a = 0u; a < 6u; a++) {
-    var r: array<vec4f, 6>;
-    for (var b = 0u; b < 6u; b++) {
-      r[b] = m[((a * 6u + b) * p.tilesPad + t) * p.n4 + c4];
+  var rows: array<array<vec4f, 6>, 8>;
+  for (var a = 0u; a < 8u; a++) {
+    var r: array<vec4f, 8>;
+    for (var b = 0u; b < 8u; b++) {
+      r[b] = m[((a * 8u + b) * p.tilesPad + t) * p.n4 + c4];
     }
     rows[a] = at(r);
   }
   let bc = bias[c4];
-  var o: array<array<vec4f, 4>, 4>;
-  for (var x = 0u; x < 4u; x++) {
-    let col = at(array<vec4f, 6>(rows[0][x], rows[1][x], rows[2][x], rows[3][x], rows[4][x], rows[5][x]));
-    for (var y = 0u; y < 4u; y++) {
+  var o: array<array<vec4f, 6>, 6>;
+  for (var x = 0u; x < 6u; x++) {
+    let col = at(array<vec4f, 8>(rows[0][x], rows[1][x], rows[2][x], rows[3][x], rows[4][x], rows[5][x], rows[6][x], rows[7][x]));
+    for (var y = 0u; y < 6u; y++) {
       o[y][x] = max(col[y] + bc, vec4f(0.0));
     }
   }
@@ -69,16 +78,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let tx = tile % p.tilesX;
   let base = (t / p.tiles) * (p.outHeight + 2u) * (p.outWidth + 2u) * p.cout4;
   if (POOL) {
-    for (var y = 0u; y < 2u; y++) {
-      for (var x = 0u; x < 2u; x++) {
+    for (var y = 0u; y < 3u; y++) {
+      for (var x = 0u; x < 3u; x++) {
         let q = max(max(o[2u * y][2u * x], o[2u * y][2u * x + 1u]), max(o[2u * y + 1u][2u * x], o[2u * y + 1u][2u * x + 1u]));
-        store(base, ty * 2u + y, tx * 2u + x, c4, q);
+        store(base, ty * 3u + y, tx * 3u + x, c4, q);
       }
     }
   } else {
-    for (var y = 0u; y < 4u; y++) {
-      for (var x = 0u; x < 4u; x++) {
-        store(base, ty * 4u + y, tx * 4u + x, c4, o[y][x]);
+    for (var y = 0u; y < 6u; y++) {
+      for (var x = 0u; x < 6u; x++) {
+        store(base, ty * 6u + y, tx * 6u + x, c4, o[y][x]);
       }
     }
   }

@@ -10,13 +10,13 @@ import { gpuEngine } from './helpers/gpu.ts';
 import { seededArray } from './helpers/random.ts';
 
 // Tolerances, relative to the largest |output| of each case (outputs are O(1) here: inputs in
-// [-1, 1), He-scaled weights). The tiled kernel sums the same products as the float64 reference
+// [-1, 1), He-scaled weights). The tiled and direct kernels sum the same products as the float64 reference
 // in another order: float32 rounding of a K = 9*cin sum, ~1e-6 of the largest output. Winograd
-// F(4x4, 3x3) multiplies in a transformed basis whose matrices have entries up to 8 (A^T) and 5
+// F(6x6, 3x3) multiplies in a transformed basis whose matrices have entries up to 32 (A^T) and 5.25
 // (B^T), which amplifies rounding: see the measured worst errors printed per case (a few 1e-6
-// to ~2e-5, growing with cin). 1e-4 keeps a margin and is far below what a real bug gives (a
-// wrong tap, channel or tile edge is an error of order 1).
-const TOL: Record<ConvVariant, number> = { tiled: 1e-5, winograd: 1e-4, 'winograd-subgroup': 1e-4 };
+// to ~3e-5, growing with cin; F(4x4, 3x3) gave about half). 1e-4 keeps a margin and is far below
+// what a real bug gives (a wrong tap, channel or tile edge is an error of order 1).
+const TOL: Record<ConvVariant, number> = { tiled: 1e-5, 'direct-subgroup': 1e-5, winograd: 1e-4, 'winograd-subgroup': 1e-4 };
 const SENTINEL = 7;
 
 interface Case {
@@ -148,6 +148,26 @@ describe('conv2d3x3', () => {
       if (!subgroupGemmSupported(await gpuEngine())) this.skip();
     });
     [...CASES, ...BIG].forEach(([name, c], i) => it(name, async () => runCase(await gpuEngine(), 'winograd-subgroup', c, 100 + i)));
+  });
+
+  // The direct kernel is what conv1_1 runs on lavapipe; it takes any cin but does not pool.
+  describe('direct-subgroup', () => {
+    before(async function () {
+      if (!subgroupGemmSupported(await gpuEngine())) this.skip();
+    });
+    const direct = [...CASES.filter(([, c]) => !c.pool), ['3->64 at 180x180 (conv1_1 as the backbone runs it)', { h: 180, w: 180, cin: 3, cout: 64 }] as [string, Case]];
+    direct.forEach(([name, c], i) => it(name, async () => runCase(await gpuEngine(), 'direct-subgroup', c, 100 + i)));
+    it('refuses to pool', async () => {
+      const engine = await gpuEngine();
+      const weights = uploadConvWeights(engine, layer(3, 8, 1), { variant: 'direct-subgroup' });
+      const map = (h: number, ch: number): FeatureMap => ({ tensor: engine.tensor([(h + 2) ** 2 * ch], 'm'), height: h, width: h, channels: ch, pad: 1 });
+      const [a, b] = [map(4, 4), map(2, 8)];
+      const error = await conv2d3x3(engine, a, weights, b, { pool: true }).catch((e: unknown) => e);
+      expect(String(error)).to.match(/direct-subgroup variant does not pool/);
+      weights.release();
+      a.tensor.release();
+      b.tensor.release();
+    });
   });
 
   it('rejects mismatched maps and out-of-range channels', async () => {

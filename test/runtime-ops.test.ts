@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Dispatch } from '../src/runtime/dispatch.ts';
 import { makeOp } from '../src/runtime/op.ts';
 import { Plan } from '../src/runtime/plan.ts';
+import { expandIncludes } from '../src/runtime/shader-include.ts';
 import { shaderInterface } from '../src/runtime/shader-interface.ts';
 import { StructTable } from '../src/runtime/struct-table.ts';
 import { gpuEngine } from './helpers/gpu.ts';
@@ -39,6 +40,19 @@ describe('runtime: named uniforms and bindings, ops and plans', () => {
       ['out', 2],
     ]);
     expect(() => shaderInterface('vec', 'struct Params { v: vec2u }')).to.throw(/vec: Params field v is vec2u/);
+  });
+
+  it('replaces //#include lines by the named files, recursively, and refuses a cycle', () => {
+    const files: Record<string, string> = {
+      inner: 'fn inner() {}',
+      outer: '//#include inner\nfn outer() { inner(); }',
+      loop: '//#include main',
+    };
+    const read = (name: string) => files[name];
+    const main = 'enable subgroups;\n//#include outer\n  //#include inner\n@compute @workgroup_size(1) fn main() {}';
+    // Only a line that is the include alone counts; an indented one is left as the comment it is.
+    expect(expandIncludes('main', main, read)).to.equal('enable subgroups;\nfn inner() {}\nfn outer() { inner(); }\n  //#include inner\n@compute @workgroup_size(1) fn main() {}');
+    expect(() => expandIncludes('main', '//#include loop', read)).to.throw(/main -> loop -> main: include cycle/);
   });
 
   it('fills uniforms by field name, whatever the order they are given in, and rewrites one by name', async () => {

@@ -1,7 +1,8 @@
 // conv2d3x3 at the 10 VGG layer shapes of a 180x180 input (8 distinct shapes, plus the two with
-// fused pooling) with the adapter's variant: Winograd on lavapipe (the subgroup GEMM when the
-// device has the feature), the tiled kernel on GPUs. For comparison at the two target shapes: the
-// plain-GEMM Winograd and the tiled kernel.
+// fused pooling) with the adapter's variant for each: on lavapipe Winograd (the subgroup GEMM when
+// the device has the feature) and, for conv1_1, the direct subgroup kernel; the tiled kernel on
+// GPUs. For comparison: conv1_1 through Winograd, and at the two target shapes the plain-GEMM
+// Winograd and the tiled kernel.
 import { conv2d3x3, convFlops } from '../../src/kernels/conv2d3x3.ts';
 import { type ConvVariant, defaultConvVariant, uploadConvWeights } from '../../src/kernels/conv-weights.ts';
 import { featureElements, type FeatureMap } from '../../src/kernels/layout.ts';
@@ -38,7 +39,7 @@ function convCase(variant: ConvVariant | 'default', size: number, cin: number, c
     name: `conv2d3x3 ${cin}->${cout} @${size}${pool ? '+pool' : ''} ${variant}`,
     flops: convFlops(size, size, cin, cout),
     async setup(engine) {
-      const v = variant === 'default' ? defaultConvVariant(engine) : variant;
+      const v = variant === 'default' ? defaultConvVariant(engine, cin) : variant;
       const weights = uploadConvWeights(engine, {
         name: `bench ${cin}x${cout}`, cin, cout,
         weight: random(9 * cin * cout, Math.sqrt(2 / (9 * cin))), bias: random(cout, 0.1),
@@ -62,6 +63,7 @@ function convCase(variant: ConvVariant | 'default', size: number, cin: number, c
 
 export const cases: KernelCase[] = [
   ...SHAPES.map(([size, cin, cout, pool]) => convCase('default', size, cin, cout, pool)),
+  convCase('winograd-subgroup', 180, 3, 64),
   convCase('winograd', 90, 128, 128),
   convCase('winograd', 45, 512, 512),
   convCase('tiled', 90, 128, 128),

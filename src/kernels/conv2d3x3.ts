@@ -1,15 +1,16 @@
 // 3x3 convolution, stride 1, zero pad 1, + bias + ReLU (optionally + 2x2 max pooling) between
 // FeatureMaps with a 1-cell zero border. Two designs, picked by adapter:
-// - lavapipe (CPU): Winograd F(4x4, 3x3): input transform -> 36 GEMMs -> output transform. It
-//   does 4x fewer multiplies than direct convolution, and llvmpipe's cost is in loads, which the
+// - lavapipe (CPU): Winograd F(6x6, 3x3): input transform -> 64 GEMMs -> output transform. It
+//   does 5x fewer multiplies than direct convolution, and llvmpipe's cost is in loads, which the
 //   GEMM amortises best. The GEMM shares weight loads across lanes with subgroupShuffle when the
 //   device has the `subgroups` feature (~2.5x faster GEMM), else uses a plain register tile.
+//   For at most 4 input channels (conv1_1) a direct kernel that shares weights the same way.
 // - real GPUs: a workgroup-memory tiled implicit GEMM (conv2d-tiled).
 import { type Dispatch, grid1d } from '../runtime/dispatch.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { makeOp, type Op } from '../runtime/op.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { columnBlock, type ConvWeights, POSITIONS, round4 } from './conv-weights.ts';
+import { columnBlock, type ConvWeights, POSITIONS, round4, TILE } from './conv-weights.ts';
 import { describe, featureElements, type FeatureMap } from './layout.ts';
 
 export interface ConvScratch {
@@ -32,7 +33,6 @@ export interface ConvOp extends Op {
 }
 
 const WG = 64;
-const TILE = 4; // Winograd output tile side
 const ROW_BLOCK = 4; // GEMM rows (tiles) per invocation
 
 export function convFlops(height: number, width: number, cin: number, cout: number): number {
@@ -65,13 +65,13 @@ function winogradShape(input: { height: number; width: number; channels: number 
   };
 }
 
-/** f32 elements of the Winograd scratch tensors a layer needs for `batch` maps (zero for the tiled variant). */
+/** f32 elements of the Winograd scratch tensors a layer needs for `batch` maps (zero for the direct variants). */
 export function convScratchElements(
   input: { height: number; width: number; channels: number },
   weights: ConvScratchKey,
   batch = 1,
 ): { v: number; m: number } {
-  if (weights.variant === 'tiled') return { v: 0, m: 0 };
+  if (weights.variant === 'tiled' || weights.variant === 'direct-subgroup') return { v: 0, m: 0 };
   const s = winogradShape(input, weights, batch);
   return { v: POSITIONS * s.tilesPad * s.cin4 * 4, m: POSITIONS * s.tilesPad * s.n4 * 4 };
 }
@@ -82,6 +82,7 @@ function checkShapes(input: FeatureMap, weights: ConvWeights, output: FeatureMap
     throw new RangeError(`conv2d3x3 ${weights.name} ${shapes}: ${why}`);
   };
   if (input.pad !== 1 || output.pad !== 1) fail('input and output need a 1-cell zero border');
+  if (pool && weights.variant === 'direct-subgroup') fail('the direct-subgroup variant does not pool');
   if (input.channels !== round4(weights.cin)) fail(`input needs ${round4(weights.cin)} channels for cin ${weights.cin}`);
   if (output.channels !== weights.outChannels) fail(`output needs ${weights.outChannels} channels`);
   const [h, w] = pool ? [Math.floor(input.height / 2), Math.floor(input.width / 2)] : [input.height, input.width];
@@ -109,8 +110,8 @@ export async function conv2d3x3(
   const shapes = checkShapes(input, weights, output, pool, batch);
   const flops = batch * convFlops(input.height, input.width, weights.cin, weights.cout);
   const name = `conv2d3x3 ${weights.name}`;
-  if (weights.variant === 'tiled') {
-    const d = await tiled(engine, input, weights, output, pool, batch, shapes);
+  if (weights.variant === 'tiled' || weights.variant === 'direct-subgroup') {
+    const d = await (weights.variant === 'tiled' ? tiled(engine, input, weights, output, pool, batch, shapes) : direct(engine, input, weights, output, batch, shapes));
     return { ...makeOp(engine, name, { steps: [d] }), flops };
   }
   const need = convScratchElements(input, weights, batch);
@@ -186,6 +187,19 @@ function tiled(engine: Engine, input: FeatureMap, weights: ConvWeights, output: 
       blocksX, blocks, outWidth: output.width, outHeight: output.height,
     },
     workgroups: [Math.ceil(blocks / 8), Math.ceil(cout4 / 8), batch],
+    shapes,
+  });
+}
+
+function direct(engine: Engine, input: FeatureMap, weights: ConvWeights, output: FeatureMap, batch: number, shapes: string) {
+  const groupsX = Math.ceil(input.width / 4);
+  const groups = groupsX * input.height;
+  return engine.prepare({
+    op: `conv2d3x3 ${weights.name} direct`,
+    shader: 'conv2d3x3-direct-subgroup',
+    buffers: { input: input.tensor, weights: weights.weights, bias: weights.bias, out: output.tensor },
+    params: { width: input.width, height: input.height, cin4: input.channels / 4, cout4: output.channels / 4, groupsX, groups },
+    workgroups: [Math.ceil(groups / 8), Math.ceil(output.channels / 16), batch],
     shapes,
   });
 }

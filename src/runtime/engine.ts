@@ -4,6 +4,7 @@ import { bindingEntries, encodeStages, type StageTimestamps } from './encode.ts'
 import { GpuError, withErrorScopes } from './errors.ts';
 import { deviceLimits, type LimitsPolicy } from './limits.ts';
 import { PipelineCache } from './pipeline-cache.ts';
+import { expandIncludes } from './shader-include.ts';
 import { parseStruct, type ShaderInterface, shaderInterface, type StructLayout, writeParams } from './shader-interface.ts';
 import { bytesPerElement, type DType, Tensor } from './tensor.ts';
 
@@ -117,7 +118,8 @@ export class Engine {
   /** Builds pipeline, bind group and uniform buffer once; see Dispatch. */
   async prepare(spec: DispatchSpec): Promise<Dispatch> {
     this.assertUsable(spec.op);
-    const [shaderName, source] = typeof spec.shader === 'string' ? [spec.shader, this.shaders(spec.shader)] : [spec.shader.name, spec.shader.source];
+    const [shaderName, source] =
+      typeof spec.shader === 'string' ? [spec.shader, expandIncludes(spec.shader, this.shaders(spec.shader), this.shaders)] : [spec.shader.name, spec.shader.source];
     const iface = this.shaderInterface(shaderName, source);
     const what = spec.shapes ? `${spec.op} ${spec.shapes}` : spec.op;
     const entries = bindingEntries(iface, spec.buffers, what);

@@ -14,7 +14,7 @@ import { VGG_CONV_LAYERS, type VggLayer, type VggWeights } from '../weights/vgg.
 export interface BackboneOptions {
   /** Input side, a multiple of 4 (TADT uses 4(2k+1): 180 -> 45x45 features). Default 180. */
   size?: number;
-  /** Kernel variant for every layer; default: the adapter's (see defaultConvVariant). */
+  /** Kernel variant for every layer; default: the adapter's for each layer (see defaultConvVariant). */
   variant?: ConvVariant;
   /** Windows run at once (one per target), stacked in every map; default 1. See maxBackboneBatch. */
   batch?: number;
@@ -67,15 +67,15 @@ function layerShapes(size: number): { from: { height: number; width: number; cha
 
 /**
  * The most windows of side `size` one backbone can run at once: every map and Winograd scratch
- * buffer holds the whole batch and must fit one storage binding (128 MiB on lavapipe: 7 windows
- * of 180, where conv1_2's scratch takes 18.7 MB per window).
+ * buffer holds the whole batch and must fit one storage binding (128 MiB on lavapipe: 9 windows
+ * of 180, where conv1_2's scratch takes 14.7 MB per window).
  */
-export function maxBackboneBatch(engine: Engine, size: number, variant = defaultConvVariant(engine)): number {
+export function maxBackboneBatch(engine: Engine, size: number, variant?: ConvVariant): number {
   const limits = engine.device.limits;
   const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const fits = (batch: number) =>
     layerShapes(size).every(({ from, to }) => {
-      const scratch = convScratchElements(from, { variant, outChannels: to.channels }, batch);
+      const scratch = convScratchElements(from, { variant: variant ?? defaultConvVariant(engine, from.channels), outChannels: to.channels }, batch);
       const map = batch * featureElements({ ...to, pad: 1 });
       return [scratch.v, scratch.m, map].every((n) => BufferPool.sizeClass(4 * n) <= limit);
     });
