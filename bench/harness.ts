@@ -1,5 +1,6 @@
 import type { Engine } from '../src/runtime/engine.ts';
 import { availableParallelism } from 'node:os';
+import { round } from './round.ts';
 import type { Step } from '../src/runtime/dispatch.ts';
 
 /** One microbenchmark row: the shape belongs in the name. */
@@ -85,10 +86,6 @@ export function toRow(bench: string, name: string, adapter: string, t: Timing, f
   };
 }
 
-export function round(v: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
 
 export function printRow(row: Row, json: boolean): void {
   if (json) {

@@ -16,7 +16,7 @@ import { createMultiTracker } from '../src/tracker/multi.ts';
 import { profileTargets, profileUpdate } from '../src/tracker/profiling.ts';
 import { createTracker, type Tracker } from '../src/tracker/tadt.ts';
 import type { VggWeights } from '../src/weights/vgg.ts';
-import { round } from './harness.ts';
+import { round } from './round.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -18,7 +18,7 @@ import { profileUpdate } from '../src/tracker/profiling.ts';
 import { runSequence } from '../src/tracker/run-sequence.ts';
 import { createTracker, type StageSeconds } from '../src/tracker/tadt.ts';
 import { resolveWeights } from '../src/weights/resolve.ts';
-import { round } from './harness.ts';
+import { round } from './round.ts';
 import { parseCounts, SCALING_HEADER, scaling } from './track-targets.ts';
 
 function median(xs: number[]): number {

@@ -1,6 +1,6 @@
 // The peers bench's procedure, the same in Node and in the page: start the engines, check every
 // engine's output of every unit, then time them, alternating. Imports nothing from Node.
-import { round } from '../harness.ts';
+import { round } from '../round.ts';
 import { type Agreement, compareMaps } from './agreement.ts';
 import type { PreparedUnit, Runner } from './runner.ts';
 import type { DenseMap, Unit } from './trunk.ts';
