@@ -1,5 +1,5 @@
 import type { Engine } from '../src/runtime/engine.ts';
-import { availableParallelism } from 'node:os';
+import { processCpuMsPerCore } from './machine.ts';
 import { round } from './round.ts';
 import type { Step } from '../src/runtime/dispatch.ts';
 
@@ -38,7 +38,7 @@ export async function measure(engine: Engine, steps: readonly Step[], runs = 10,
   }
   const wall: number[] = [];
   const gpu: number[] = [];
-  const cpu0 = process.cpuUsage();
+  const cpu0 = processCpuMsPerCore();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const g = await engine.run(steps, { timing: true });
@@ -46,11 +46,11 @@ export async function measure(engine: Engine, steps: readonly Step[], runs = 10,
     wall.push(performance.now() - t0);
     if (g !== null) gpu.push(g);
   }
-  const cpu = process.cpuUsage(cpu0);
+  const cpuMsPerCore = (processCpuMsPerCore() - cpu0) / runs;
   wall.sort((a, b) => a - b);
   gpu.sort((a, b) => a - b);
   return {
-    cpuMsPerCore: (cpu.user + cpu.system) / 1000 / runs / availableParallelism(),
+    cpuMsPerCore,
     medianMs: quantile(wall, 0.5),
     p90Ms: quantile(wall, 0.9),
     gpuMedianMs: gpu.length ? quantile(gpu, 0.5) : null,

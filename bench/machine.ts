@@ -38,6 +38,16 @@ export function describeCpu(cpu: CpuInfo): string {
   return `${cpu.model}${cpu.family ? ` (${cpu.family})` : ''}, ${cpu.cores} cores, ${simd}${caps ? `; llvmpipe told GALLIUM_OVERRIDE_CPU_CAPS=${caps}` : ''}`;
 }
 
+/**
+ * This process's CPU time so far, in ms per core. lavapipe's threads are the process's own, so the
+ * difference over a run is what it costs on idle cores, which wall time does not show on a machine
+ * shared with other jobs.
+ */
+export function processCpuMsPerCore(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000 / availableParallelism();
+}
+
 /** The 1, 5 and 15-minute load averages: the machines are shared, and wall times grow with the load. */
 export function loadAverage(): string {
   return `${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`;

@@ -15,7 +15,7 @@ import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import { type AgreementRecord, type Clock, comparePeers, type Row, startEngines, wallClock } from './peers/compare.ts';
 import { runInPage } from './peers/in-chromium.ts';
 import { PAGE_PEER_NAMES } from './peers/page-protocol.ts';
-import { cpuInfo, describeCpu, loadAverage } from './machine.ts';
+import { cpuInfo, describeCpu, loadAverage, processCpuMsPerCore } from './machine.ts';
 import { installPeerGpu } from './peers/navigator-gpu.ts';
 import { ortNodeRunner } from './peers/ort-node.ts';
 import { ortWebRunner } from './peers/ort-web.ts';
@@ -132,7 +132,7 @@ async function inNode(engine: Engine, s: Settings, weightsFile: string | undefin
     // Every engine here computes in this process's threads (lavapipe's included), so process CPU
     // time per core shows the cost on idle cores when other jobs load them.
     const cores = cpuInfo().cores;
-    const cpuClock: Clock = { name: 'cpuPerCore', read: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 / cores; } };
+    const cpuClock: Clock = { name: 'cpuPerCore', read: processCpuMsPerCore };
     const { agreement, rows } = await comparePeers(engines, { ...s, units, selected, image, clocks: [wallClock, cpuClock], before });
     return {
       header, agreement, rows, shaders: gpu.shaders,

@@ -4,7 +4,6 @@
 // runSequence (one submission per frame, which is what FPS counts), FPS excluding decode, and the
 // pool's GPU memory early and late in the run, to show that time and memory stay flat; then a
 // second pass over the first K frames with each stage timed apart (profileUpdate).
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemoSequence } from '../src/demo/synthetic-sequence.ts';
@@ -18,6 +17,7 @@ import { profileUpdate } from '../src/tracker/profiling.ts';
 import { runSequence } from '../src/tracker/run-sequence.ts';
 import { createTracker, type StageSeconds } from '../src/tracker/tadt.ts';
 import { resolveWeights } from '../src/weights/resolve.ts';
+import { processCpuMsPerCore } from './machine.ts';
 import { round } from './round.ts';
 import { parseCounts, SCALING_HEADER, scaling } from './track-targets.ts';
 
@@ -66,15 +66,13 @@ export async function run(engine: Engine, opts: { json: boolean; runs: number; a
   try {
     const pool: { frame: number; bytes: number; buffers: number; pipelines: number }[] = [];
     const count = seq.frames.length;
-    // Process CPU time per frame over the cores (lavapipe's threads are ours): what a frame costs
-    // on idle cores, which wall time does not show on a machine shared with other jobs.
     const cpuMs: number[] = [];
-    let cpu0 = process.cpuUsage();
+    let cpu0 = processCpuMsPerCore();
     const run = await runSequence(tracker, seq.frames, seq.box, {
       onFrame: ({ index }) => {
-        const cpu = process.cpuUsage(cpu0);
-        cpuMs.push((cpu.user + cpu.system) / 1000 / availableParallelism());
-        cpu0 = process.cpuUsage();
+        const cpu = processCpuMsPerCore();
+        cpuMs.push(cpu - cpu0);
+        cpu0 = cpu;
         if (index === 1 || (index + 1) % 50 === 0 || index === count - 1) {
           pool.push({ frame: index + 1, bytes: engine.pool.bytesInUse, buffers: engine.pool.buffersCreated, pipelines: engine.pipelines.created });
         }

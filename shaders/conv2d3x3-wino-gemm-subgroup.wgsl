@@ -1,6 +1,7 @@
 enable subgroups;
 
-// The 36 Winograd GEMMs M[pos] = V[pos] U[pos], for lavapipe with the subgroups feature.
+// The 64 Winograd GEMMs of F(6x6,3x3), one per position of its 8x8 tile: M[pos] = V[pos] U[pos],
+// for lavapipe with the subgroups feature.
 // llvmpipe loads storage buffers lane by lane, so a value every lane needs costs 8 loads. Here
 // the 8 lanes (one subgroup: the workgroup) load the weight block once between them and pass it
 // around with subgroupShuffle, a register permute; each lane then keeps a 4-tile x 16-channel

@@ -1,5 +1,6 @@
-// The 36 Winograd GEMMs M[pos] = V[pos] U[pos] (tiles x cin times cin x cout), for software
-// adapters without 8-lane subgroups: SwiftShader (4 lanes), or lavapipe without the feature, where
+// The 64 Winograd GEMMs of F(6x6,3x3), one per position of its 8x8 tile: M[pos] = V[pos] U[pos]
+// (tiles x cin times cin x cout), for software adapters without 8-lane subgroups: SwiftShader
+// (4 lanes), or lavapipe without the feature, where
 // the subgroup variant (conv2d3x3-wino-gemm-subgroup.wgsl) is 2.5x faster.
 // Both turn every storage load into a per-lane loop of scalar loads, so the cost is the number of
 // loaded values, not FMAs: an invocation keeps a 4-tile x 4-channel block (16 accumulators; 8
