@@ -4,7 +4,7 @@ import type { Frame } from '../src/io/frame.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { defaultConfig, type TadtConfig } from '../src/tracker/config.ts';
 import { createMultiTracker } from '../src/tracker/multi.ts';
-import { createTracker } from '../src/tracker/tadt.ts';
+import { createTracker, type Tracker } from '../src/tracker/tadt.ts';
 import { syntheticVggWeights } from '../src/weights/synthetic.ts';
 import type { VggWeights } from '../src/weights/vgg.ts';
 import { gpuEngine } from './helpers/gpu.ts';
@@ -144,6 +144,35 @@ describe('multi-target tracker', () => {
       expect(reports[0].warnings).to.deep.equal([]);
       expect(reports[1].ranking.skipped).to.equal(true);
       expect(reports[1].warnings.some((w) => /^target 2: ranking skipped: /.test(w)), reports[1].warnings.join('; ')).to.equal(true);
+    } finally {
+      multi.dispose();
+    }
+  });
+  it('draws each target\'s own response maps from its slice of the batch, as a single-target run draws them', async () => {
+    const options = { weights, config: quickConfig(), responseMaps: true };
+    // B and a copy of it 20 px to the left: same window side, so one batch (slots 0 and 1), with
+    // different maps; A, another side, has a batch of its own.
+    const [x, y, w, h] = boxOf(B[0]);
+    const boxes: Box[] = [boxOf(A[0]), [x, y, w, h], [x - 20, y, w, h]];
+    const own: NonNullable<Awaited<ReturnType<Tracker['update']>>['responseMaps']>[] = [];
+    for (const box of boxes) {
+      const solo = await createTracker(engine, options);
+      try {
+        await solo.init(frames[0], box);
+        own.push((await solo.update(frames[1])).responseMaps!);
+      } finally {
+        solo.dispose();
+      }
+    }
+    expect([...own[1][0].data]).not.to.deep.equal([...own[2][0].data]);
+    const multi = await createMultiTracker(engine, options);
+    try {
+      await multi.init(frames[0], boxes);
+      const results = await multi.update(frames[1]);
+      results.forEach(({ responseMaps }, k) => {
+        expect(responseMaps!.map((m) => [m.width, m.height])).to.deep.equal(own[k].map((m) => [m.width, m.height]));
+        responseMaps!.forEach((m, level) => expect([...m.data], `target ${k}, level ${level}`).to.deep.equal([...own[k][level].data]));
+      });
     } finally {
       multi.dispose();
     }

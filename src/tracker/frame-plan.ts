@@ -210,12 +210,15 @@ export class FramePlan {
     this.plan = new Plan(this.engine, 'track frame', [...this.front, ...ops.map((op) => ({ stage: 'correlation' as const, op }))]);
   }
 
-  /** Target k's raw xcorr maps, [3][F][F] (for drawing its response). */
-  async xcorrMaps(k: number): Promise<{ F: number; maps: Float32Array }> {
-    const group = this.completed().find((c) => c.members.includes(k))!;
-    const [, , F] = group.xcorr.output.shape;
-    const i = group.members.indexOf(k);
-    return { F, maps: (await group.xcorr.output.read()).slice(i * 3 * F * F, (i + 1) * 3 * F * F) };
+  /** Every target's raw xcorr maps, [3][F][F] each (for drawing responses): one readback per batch. */
+  async xcorrMaps(): Promise<{ F: number; maps: Float32Array }[]> {
+    const all: { F: number; maps: Float32Array }[] = [];
+    for (const { members, xcorr } of this.completed()) {
+      const [, , F] = xcorr.output.shape;
+      const words = await xcorr.output.read();
+      members.forEach((k, i) => (all[k] = { F, maps: words.subarray(i * 3 * F * F, (i + 1) * 3 * F * F) }));
+    }
+    return all;
   }
 
   get frame(): Plan<FrameStage> {

@@ -236,11 +236,12 @@ export class TargetSet implements MultiTracker {
   /** Reads every target's three peaks (48 bytes each, one readback) and moves the states. */
   private async finishFrame(plan: FramePlan): Promise<TargetResult[]> {
     const readouts = await plan.readPeaks();
+    const maps = this.options.responseMaps ? await plan.xcorrMaps() : null;
     const results: TargetResult[] = [];
     for (const [k, target] of this.list.entries()) {
       const { state, result } = trackStep(target.state, target.reScale, readouts[k], this.config);
       target.state = state;
-      if (this.options.responseMaps) result.responseMaps = await responseMaps(plan, k);
+      if (maps) result.responseMaps = responseMaps(maps[k]);
       results.push({ ...result, target: target.id });
     }
     return results;
@@ -274,8 +275,7 @@ export class TargetSet implements MultiTracker {
   }
 }
 
-async function responseMaps(plan: FramePlan, k: number): Promise<{ width: number; height: number; data: Float32Array }[]> {
-  const { F, maps: all } = await plan.xcorrMaps(k);
+function responseMaps({ F, maps: all }: { F: number; maps: Float32Array }): { width: number; height: number; data: Float32Array }[] {
   const max = all.reduce((m, v) => Math.max(m, v), 0) || 1;
   return [0, 1, 2].map((i) => ({ width: F, height: F, data: all.slice(i * F * F, (i + 1) * F * F).map((v) => v / max) }));
 }
